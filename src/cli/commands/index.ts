@@ -1,0 +1,15 @@
+import type { CommandSpec } from "../command.js";
+
+/**
+ * The command registry. Each module is imported only when its command runs (or its help is
+ * asked for), so `othername --help` and `--version` load no PKI code and start fast.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly describe: string;
+  readonly load: () => Promise<{ readonly default: CommandSpec<never> }>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  { name: "inspect", describe: "Show certificates, keys and names in PEM, DER or PKCS#12 files", load: () => import("./inspect.js") },
+];

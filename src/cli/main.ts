@@ -1,0 +1,77 @@
+import type { Argv } from "yargs";
+import { ExitCode, OthernameError, exitCodeFor } from "../errors.js";
+import { packageVersion } from "../io/package-info.js";
+import type { CommandSpec } from "./command.js";
+import { commands } from "./commands/index.js";
+import { makeContext, type CliIo } from "./context.js";
+import { renderError } from "./render-error.js";
+
+/**
+ * Runs othername with `argv` (without node and script) and returns the exit code.
+ * Never throws: user mistakes become one line plus a hint, bugs exit 70.
+ */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  const debug = argv.includes("--debug");
+  // Fast path: `--version` needs neither yargs nor any command module.
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
+    io.stdout(`${packageVersion()}\n`);
+    return ExitCode.ok;
+  }
+  try {
+    return await runYargs(argv, io, debug);
+  } catch (error) {
+    io.stderr(renderError(error, debug));
+    return exitCodeFor(error);
+  }
+}
+
+async function runYargs(argv: readonly string[], io: CliIo, debug: boolean): Promise<number> {
+  const { default: yargs } = await import("yargs");
+  const requested = commands.find((c) => c.name === firstPositional(argv));
+  const loaded: CommandSpec<never> | undefined = requested ? (await requested.load()).default : undefined;
+
+  let pending: Promise<ExitCode> | undefined;
+  let parser: Argv = yargs([...argv])
+    .scriptName("othername")
+    .usage("$0 <command> [options]\n\nCertificates and trust restrictions for Elasticsearch's otherName convention.")
+    .version(packageVersion())
+    .alias("version", "V")
+    .help()
+    .alias("help", "h")
+    .option("debug", { type: "boolean", describe: "Show stack traces for internal errors", global: true })
+    .strict()
+    .demandCommand(1, "Name a command: othername --help lists them.")
+    .recommendCommands()
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error instanceof OthernameError) throw error;
+      if (error) throw error;
+      throw new OthernameError("USAGE", message ?? "invalid arguments", {
+        kind: "usage",
+        hint: "See othername --help, or othername <command> --help.",
+      });
+    });
+
+  for (const entry of commands) {
+    if (loaded && entry === requested) {
+      const spec = loaded as unknown as CommandSpec<Record<string, unknown>>;
+      parser = parser.command(spec.command, spec.describe, spec.builder, (args) => {
+        pending = spec.run(args as Record<string, unknown>, makeContext(io, debug));
+      });
+    } else {
+      parser = parser.command(entry.name, entry.describe);
+    }
+  }
+
+  let helpOrVersion = "";
+  await parser.parseAsync([...argv], {}, (_error, _args, output) => {
+    helpOrVersion = output;
+  });
+  if (helpOrVersion) io.stdout(helpOrVersion.endsWith("\n") ? helpOrVersion : `${helpOrVersion}\n`);
+  return pending ? await pending : ExitCode.ok;
+}
+
+function firstPositional(argv: readonly string[]): string | undefined {
+  return argv.find((arg) => !arg.startsWith("-"));
+}
