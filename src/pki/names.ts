@@ -1,0 +1,221 @@
+import { OthernameError } from "../errors.js";
+import { Tag, concatBytes, contentOf, decodeOid, encodeOid, encodeTlv, readChildren, readTlv, toHex, type Tlv } from "./der.js";
+
+/**
+ * SubjectAltName reading and writing with Elasticsearch's semantics (DESIGN.md, "Names a
+ * certificate carries"). Elasticsearch reads only the leaf's SAN; the subject CN is never used.
+ */
+export interface SubjectAltNames {
+  /** otherName entries with type-id 2.5.4.3, decoded exactly as Elasticsearch decodes them. */
+  readonly otherNameCommonName: readonly string[];
+  readonly dns: readonly string[];
+  readonly ip: readonly string[];
+  /** Every otherName type-id seen (including 2.5.4.3), for explanations. */
+  readonly otherNameOids: readonly string[];
+}
+
+export const COMMON_NAME_OID = "2.5.4.3";
+export const SUBJECT_ALT_NAME_OID = "2.5.29.17";
+
+const GENERAL_NAME_OTHER = 0xa0; // [0] IMPLICIT OtherName (constructed)
+const GENERAL_NAME_DNS = 0x82; // [2] IMPLICIT IA5String
+const GENERAL_NAME_IP = 0x87; // [7] IMPLICIT OCTET STRING
+
+/** ASN.1 string types Elasticsearch accepts in the otherName value, and how each is decoded. */
+const LATIN1_STRING_TAGS: ReadonlySet<number> = new Set([
+  Tag.numericString,
+  Tag.printableString,
+  Tag.videotexString,
+  Tag.ia5String,
+  Tag.graphicString,
+  Tag.visibleString,
+  Tag.generalString,
+]);
+
+/** Reads the SubjectAltName extension value (GeneralNames, RFC 5280 §4.2.1.6). */
+export function readSubjectAltNames(extensionValue: Uint8Array): SubjectAltNames {
+  const otherNameCommonName: string[] = [];
+  const dns: string[] = [];
+  const ip: string[] = [];
+  const otherNameOids: string[] = [];
+  const outer = readTlv(extensionValue, 0);
+  if (outer.tag !== Tag.sequence || outer.end !== extensionValue.length) {
+    throw sanError("the extension is not a SEQUENCE of GeneralName");
+  }
+  for (const name of readChildren(extensionValue, outer)) {
+    switch (name.tag) {
+      case GENERAL_NAME_OTHER: {
+        const parsed = readOtherName(extensionValue, name);
+        otherNameOids.push(parsed.oid);
+        if (parsed.oid === COMMON_NAME_OID && parsed.value !== undefined) otherNameCommonName.push(parsed.value);
+        break;
+      }
+      case GENERAL_NAME_DNS:
+        dns.push(Buffer.from(contentOf(extensionValue, name)).toString("latin1"));
+        break;
+      case GENERAL_NAME_IP: {
+        const text = formatIp(contentOf(extensionValue, name));
+        if (text !== undefined) ip.push(text);
+        break;
+      }
+      default:
+        // rfc822Name, URI, directoryName, registeredID…: never used for trust.
+        break;
+    }
+  }
+  return { otherNameCommonName, dns, ip, otherNameOids };
+}
+
+function readOtherName(bytes: Uint8Array, name: Tlv): { oid: string; value: string | undefined } {
+  const parts = readChildren(bytes, name);
+  const typeId = parts[0];
+  if (!typeId || typeId.tag !== Tag.oid) throw sanError("an otherName has no type-id");
+  const oid = decodeOid(contentOf(bytes, typeId));
+  const wrapper = parts[1];
+  // value [0] EXPLICIT ANY: the wrapper must be context tag 0, constructed.
+  if (!wrapper || wrapper.tag !== 0xa0) return { oid, value: undefined };
+  let inner = readChildren(bytes, wrapper)[0];
+  // Some Java encoders add a second explicit tag: Elasticsearch descends once more.
+  if (inner && inner.constructed && (inner.tag & 0xc0) === 0x80) {
+    inner = readChildren(bytes, inner)[0];
+  }
+  if (!inner) return { oid, value: undefined };
+  return { oid, value: decodeOtherNameValue(inner.tag, contentOf(bytes, inner)) };
+}
+
+/** The string Elasticsearch extracts from an otherName value, or undefined when it skips the entry. */
+export function decodeOtherNameValue(tag: number, content: Uint8Array): string | undefined {
+  if (tag === Tag.utf8String) return new TextDecoder("utf-8").decode(content);
+  if (tag === Tag.bmpString) {
+    if (content.length % 2 !== 0) return undefined;
+    let text = "";
+    for (let i = 0; i < content.length; i += 2) text += String.fromCharCode(((content[i] as number) << 8) | (content[i + 1] as number));
+    return text;
+  }
+  if (LATIN1_STRING_TAGS.has(tag)) return Buffer.from(content).toString("latin1");
+  if (tag === Tag.octetString) return toHex(content);
+  // UniversalString, T61String and anything else: ignored, never fatal.
+  return undefined;
+}
+
+function formatIp(octets: Uint8Array): string | undefined {
+  if (octets.length === 4) return Array.from(octets).join(".");
+  if (octets.length !== 16) return undefined;
+  const groups: number[] = [];
+  for (let i = 0; i < 16; i += 2) groups.push(((octets[i] as number) << 8) | (octets[i + 1] as number));
+  // RFC 5952 §4.2: compress the longest run (length ≥ 2) of zero groups, the first on a tie.
+  let bestStart = -1;
+  let bestLength = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLength && j - i >= 2) {
+      bestStart = i;
+      bestLength = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((group) => group.toString(16));
+  if (bestStart === -1) return hex.join(":");
+  return `${hex.slice(0, bestStart).join(":")}::${hex.slice(bestStart + bestLength).join(":")}`;
+}
+
+function sanError(reason: string): OthernameError {
+  return new OthernameError("SAN_MALFORMED", `invalid subjectAltName extension: ${reason}`, {
+    hint: "The certificate's SAN extension is not valid DER; re-issue the certificate.",
+  });
+}
+
+export interface SubjectAltNameInput {
+  readonly otherNameCommonName?: readonly string[];
+  readonly dns?: readonly string[];
+  readonly ip?: readonly string[];
+}
+
+/**
+ * The SubjectAltName extension value as elasticsearch-certutil writes it: each `cn` becomes
+ * `otherName [0] { type-id 2.5.4.3, value [0] EXPLICIT UTF8String }`, DNS names IA5String [2],
+ * IPs 4 or 16 octets [7]. Returns undefined when there is no name (the extension is then omitted).
+ */
+export function encodeSubjectAltName(names: SubjectAltNameInput): Uint8Array | undefined {
+  const entries: Uint8Array[] = [];
+  for (const address of names.ip ?? []) entries.push(encodeTlv(GENERAL_NAME_IP, parseIp(address)));
+  for (const dns of names.dns ?? []) {
+    if (!/^[\x00-\x7f]*$/.test(dns)) {
+      throw new OthernameError("DNS_NOT_ASCII", `invalid DNS name ${JSON.stringify(dns)}: DNS names in certificates must be ASCII`, {
+        hint: "Use the punycode (xn--) form of internationalized names.",
+      });
+    }
+    entries.push(encodeTlv(GENERAL_NAME_DNS, Buffer.from(dns, "latin1")));
+  }
+  for (const name of names.otherNameCommonName ?? []) entries.push(encodeOtherNameCommonName(name));
+  if (entries.length === 0) return undefined;
+  return encodeTlv(Tag.sequence, concatBytes(entries));
+}
+
+/** One GeneralName: `otherName: commonName::<name>` as openssl shows it. */
+export function encodeOtherNameCommonName(name: string): Uint8Array {
+  const value = encodeTlv(0xa0, encodeTlv(Tag.utf8String, new TextEncoder().encode(name)));
+  return encodeTlv(GENERAL_NAME_OTHER, concatBytes([encodeOid(COMMON_NAME_OID), value]));
+}
+
+/** IPv4 dotted quad or IPv6 text → octets; throws for anything else. */
+export function parseIp(address: string): Uint8Array {
+  const v4 = parseIpv4(address);
+  if (v4) return v4;
+  const v6 = parseIpv6(address);
+  if (v6) return v6;
+  throw new OthernameError("IP_INVALID", `invalid IP address ${JSON.stringify(address)}`, {
+    hint: "Give an IPv4 address like 10.0.0.1 or an IPv6 address like fd00::1.",
+  });
+}
+
+function parseIpv4(text: string): Uint8Array | undefined {
+  const parts = text.split(".");
+  if (parts.length !== 4) return undefined;
+  const octets = parts.map((part) => (/^(0|[1-9]\d{0,2})$/.test(part) ? Number(part) : NaN));
+  if (octets.some((octet) => !(octet >= 0 && octet <= 255))) return undefined;
+  return Uint8Array.from(octets);
+}
+
+function parseIpv6(text: string): Uint8Array | undefined {
+  if (!/^[0-9a-fA-F:.]+$/.test(text) || text.split("::").length > 2) return undefined;
+  const [head = "", tail] = text.split("::");
+  const headGroups = head === "" ? [] : head.split(":");
+  const tailGroups = tail === undefined || tail === "" ? [] : tail.split(":");
+  const groups: number[] = [];
+  const expand = (list: string[], allowV4: boolean): boolean => {
+    for (let i = 0; i < list.length; i++) {
+      const group = list[i] as string;
+      if (allowV4 && i === list.length - 1 && group.includes(".")) {
+        const v4 = parseIpv4(group);
+        if (!v4) return false;
+        groups.push(((v4[0] as number) << 8) | (v4[1] as number), ((v4[2] as number) << 8) | (v4[3] as number));
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(group)) {
+        groups.push(parseInt(group, 16));
+      } else {
+        return false;
+      }
+    }
+    return true;
+  };
+  if (!expand(headGroups, tail === undefined)) return undefined;
+  const headCount = groups.length;
+  if (tail !== undefined) {
+    if (!expand(tailGroups, true)) return undefined;
+    const tailValues = groups.splice(headCount);
+    if (headCount + tailValues.length > 7) return undefined;
+    groups.push(...new Array<number>(8 - headCount - tailValues.length).fill(0), ...tailValues);
+  }
+  if (groups.length !== 8) return undefined;
+  const out = new Uint8Array(16);
+  groups.forEach((group, i) => {
+    out[i * 2] = group >> 8;
+    out[i * 2 + 1] = group & 0xff;
+  });
+  return out;
+}
