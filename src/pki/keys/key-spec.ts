@@ -1,0 +1,65 @@
+import { createPrivateKey, generateKeyPair } from "node:crypto";
+import { OthernameError } from "../../errors.js";
+import { privateKeyFromKeyObject } from "./private-key.js";
+import type { PrivateKey } from "./private-key.js";
+
+/** What `--key` asks for (CLI.md: `rsa:2048` default, `rsa:3072`, `rsa:4096`, `ec:p256`, `ec:p384`). */
+export type KeySpec =
+  | { readonly algorithm: "rsa"; readonly bits: 2048 | 3072 | 4096 }
+  | { readonly algorithm: "ec"; readonly curve: "P-256" | "P-384" };
+
+/** certutil's default key: RSA 2048. */
+export const defaultKeySpec: KeySpec = Object.freeze({ algorithm: "rsa", bits: 2048 });
+
+const specs: Readonly<Record<string, KeySpec>> = {
+  "rsa:2048": defaultKeySpec,
+  "rsa:3072": Object.freeze({ algorithm: "rsa", bits: 3072 }),
+  "rsa:4096": Object.freeze({ algorithm: "rsa", bits: 4096 }),
+  "ec:p256": Object.freeze({ algorithm: "ec", curve: "P-256" }),
+  "ec:p384": Object.freeze({ algorithm: "ec", curve: "P-384" }),
+};
+
+/** Parses `rsa:2048`-style text (case-insensitive); undefined or empty text gives the default. */
+export function parseKeySpec(text: string | undefined, options: { readonly flag?: string } = {}): KeySpec {
+  const flag = options.flag ?? "--key";
+  const trimmed = (text ?? "").trim();
+  if (trimmed === "") return defaultKeySpec;
+  const spec = specs[trimmed.toLowerCase()];
+  if (spec === undefined) {
+    throw new OthernameError("KEY_SPEC_INVALID", `invalid value for ${flag}: "${text}" is not a key type`, {
+      kind: "usage",
+      hint: `Use one of ${Object.keys(specs).join(", ")}.`,
+    });
+  }
+  return spec;
+}
+
+/** The `--key` text for a spec, e.g. "ec:p256". */
+export function formatKeySpec(spec: KeySpec): string {
+  return spec.algorithm === "rsa" ? `rsa:${spec.bits}` : `ec:${spec.curve.replace("-", "").toLowerCase()}`;
+}
+
+/**
+ * Generates a key with Node's asynchronous generateKeyPair: the work runs on the libuv thread
+ * pool, so several keys generate in parallel without blocking the event loop.
+ */
+export async function generateKey(spec: KeySpec): Promise<PrivateKey> {
+  const encoding = {
+    publicKeyEncoding: { type: "spki", format: "der" },
+    privateKeyEncoding: { type: "pkcs8", format: "der" },
+  } as const;
+  const pkcs8 = await new Promise<Buffer>((resolve, reject) => {
+    const done = (error: Error | null, _publicKey: Buffer, privateKey: Buffer): void => {
+      if (error === null) resolve(privateKey);
+      else reject(error);
+    };
+    if (spec.algorithm === "rsa") {
+      // 65537 (F4): the exponent every tool uses and RFC 8017 implementations expect.
+      generateKeyPair("rsa", { modulusLength: spec.bits, publicExponent: 0x10001, ...encoding }, done);
+    } else {
+      // Named-curve parameters (RFC 5480 §2.1.1: explicit parameters MUST NOT be used).
+      generateKeyPair("ec", { namedCurve: spec.curve, paramEncoding: "named", ...encoding }, done);
+    }
+  });
+  return privateKeyFromKeyObject(createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" }));
+}
