@@ -1,0 +1,33 @@
+/**
+ * One problem found in an instances file, as data: the `cert`/`csr` commands print them as
+ * `FILE:LINE:COL: severity rule: message`, and `othername lint` reuses them unchanged.
+ */
+export type Severity = "error" | "warning";
+
+export interface Diagnostic {
+  /** Stable rule id, e.g. "invalid-ip". */
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** 1-based line of the offending YAML node. */
+  readonly line: number;
+  /** 1-based column of the offending YAML node. */
+  readonly column: number;
+  /** YAML path of the node, e.g. `instances[2].ip[0]`. */
+  readonly path: string;
+}
+
+export interface SourcePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === "error");
+}
+
+/** `FILE:LINE:COL: severity rule: message (at PATH)`, the form compilers and linters use. */
+export function formatDiagnostic(source: string, d: Diagnostic): string {
+  const where = d.path ? ` (at ${d.path})` : "";
+  return `${source}:${d.line}:${d.column}: ${d.severity} ${d.rule}: ${d.message}${where}`;
+}

@@ -1,0 +1,11 @@
+export type { Diagnostic, Severity, SourcePosition } from "./diagnostic.js";
+export { formatDiagnostic, hasErrors } from "./diagnostic.js";
+export type { DistinguishedName, DnAttribute, DnParseResult } from "./distinguished-name.js";
+export { commonNameDn, formatDistinguishedName, parseDistinguishedName } from "./distinguished-name.js";
+export type { InstanceSpec, InstancesSpec } from "./spec.js";
+export type { InstancesResult, ParseInstancesOptions } from "./validate.js";
+export { parseInstances } from "./validate.js";
+export type { GenerationPlan, InstancePlan, OutputKind, PlanOptions, SubjectAltNames } from "./plan.js";
+export { planGeneration } from "./plan.js";
+export type { YamlLimits } from "./yaml-tree.js";
+export { DEFAULT_YAML_LIMITS } from "./yaml-tree.js";

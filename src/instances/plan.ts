@@ -1,0 +1,70 @@
+import { formatDistinguishedName, type DistinguishedName } from "./distinguished-name.js";
+import type { InstancesSpec } from "./spec.js";
+
+/**
+ * The pure plan of a `cert` or `csr` run: for each instance the subject, names, validity and
+ * the bundle paths it will produce, in certutil's layout (`<filename>/<filename>.<ext>`).
+ */
+export type OutputKind = "pkcs12" | "pem" | "csr";
+
+export interface SubjectAltNames {
+  readonly otherNameCommonName: readonly string[];
+  readonly dns: readonly string[];
+  readonly ip: readonly string[];
+}
+
+export interface InstancePlan {
+  readonly name: string;
+  readonly filename: string;
+  readonly subject: DistinguishedName;
+  /** RFC 4514 form of `subject`, for display. */
+  readonly subjectText: string;
+  readonly san: SubjectAltNames;
+  /** Bundle-relative paths, `/`-separated: the certificate (or CSR) first, then the key. */
+  readonly files: readonly string[];
+}
+
+export interface GenerationPlan {
+  readonly kind: OutputKind;
+  readonly notBefore: Date;
+  readonly notAfter: Date;
+  readonly instances: readonly InstancePlan[];
+  /** The CA certificate copy in PEM bundles (certutil writes `ca/ca.crt` there), else undefined. */
+  readonly caFile: string | undefined;
+  /** Every path the bundle will hold, in write order. */
+  readonly files: readonly string[];
+}
+
+export interface PlanOptions {
+  readonly kind: OutputKind;
+  readonly at: Date;
+  readonly days: number;
+}
+
+const DAY_MS = 86_400_000;
+
+export function planGeneration(spec: InstancesSpec, options: PlanOptions): GenerationPlan {
+  const instances = spec.instances.map((instance): InstancePlan => {
+    const stem = `${instance.filename}/${instance.filename}`;
+    const files =
+      options.kind === "pkcs12" ? [`${stem}.p12`] : options.kind === "pem" ? [`${stem}.crt`, `${stem}.key`] : [`${stem}.csr`, `${stem}.key`];
+    return {
+      name: instance.name,
+      filename: instance.filename,
+      subject: instance.subject,
+      subjectText: formatDistinguishedName(instance.subject),
+      san: { otherNameCommonName: instance.cn, dns: instance.dns, ip: instance.ip },
+      files,
+    };
+  });
+  const caFile = options.kind === "pem" ? "ca/ca.crt" : undefined;
+  const files = [...(caFile ? [caFile] : []), ...instances.flatMap((i) => i.files)];
+  return {
+    kind: options.kind,
+    notBefore: options.at,
+    notAfter: new Date(options.at.getTime() + options.days * DAY_MS),
+    instances,
+    caFile,
+    files,
+  };
+}
