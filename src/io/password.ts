@@ -1,0 +1,109 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { Readable } from "node:stream";
+import { OthernameError } from "../errors.js";
+
+/** The part of the process a password lookup may touch; the CLI's io satisfies it. */
+export interface PasswordIo {
+  readonly stdin: Readable;
+  readonly stdinIsTTY: boolean;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+export interface PasswordSources {
+  /** `--pass-file`: the first line of the file is the password (CLI.md "Passwords"). */
+  readonly file?: string | undefined;
+  /** `--pass-env`: the name of an environment variable holding the password. */
+  readonly env?: string | undefined;
+  /** `--pass`: given on the command line (the caller warns that argv is visible to others). */
+  readonly value?: string | undefined;
+  /** Text of the interactive prompt, used only when stdin is a terminal. */
+  readonly prompt?: string | undefined;
+  /** Flag names for messages, e.g. { file: "--ca-pass-file", env: "--ca-pass-env" }. */
+  readonly flags?: { readonly file: string; readonly env: string };
+}
+
+/**
+ * Finds a password in CLI.md's order: file, environment variable, `--pass`, then a TTY prompt.
+ * Returns undefined when no source is given and stdin is not a terminal. The empty string is a
+ * real password (PKCS#12 treats it specially) and is returned as such.
+ */
+export async function resolvePassword(sources: PasswordSources, io: PasswordIo): Promise<string | undefined> {
+  const flags = sources.flags ?? { file: "--pass-file", env: "--pass-env" };
+  if (sources.file !== undefined) {
+    const path = resolve(io.cwd, sources.file);
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (error) {
+      throw new OthernameError("PASSWORD_FILE_UNREADABLE", `cannot read password file ${sources.file} (${flags.file}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+        hint: "Give a readable file whose first line is the password.",
+        cause: error,
+      });
+    }
+    return firstLine(text);
+  }
+  if (sources.env !== undefined) {
+    const value = io.env[sources.env];
+    if (value === undefined) {
+      throw new OthernameError("PASSWORD_ENV_UNSET", `cannot read password from environment variable ${sources.env} (${flags.env}): it is not set`, {
+        hint: `Export ${sources.env} before running othername, or use ${flags.file}.`,
+      });
+    }
+    return value;
+  }
+  if (sources.value !== undefined) return sources.value;
+  if (sources.prompt !== undefined && io.stdinIsTTY) return promptHidden(sources.prompt, io);
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  const end = text.search(/\r?\n/);
+  return end === -1 ? text : text.slice(0, end);
+}
+
+/** Reads one line from a terminal without echoing it. */
+async function promptHidden(prompt: string, io: PasswordIo): Promise<string> {
+  io.stderr(prompt);
+  const stdin = io.stdin as Readable & { setRawMode?: (mode: boolean) => void; isRaw?: boolean };
+  const wasRaw = stdin.isRaw ?? false;
+  stdin.setRawMode?.(true);
+  stdin.resume();
+  try {
+    return await new Promise<string>((resolvePromise, reject) => {
+      let value = "";
+      const onData = (chunk: Buffer | string) => {
+        for (const char of chunk.toString("utf8")) {
+          if (char === "\r" || char === "\n" || char === "\u0004") {
+            cleanup();
+            resolvePromise(value);
+            return;
+          }
+          if (char === "\u0003") {
+            cleanup();
+            reject(new OthernameError("PROMPT_CANCELLED", "password prompt cancelled", { kind: "usage" }));
+            return;
+          }
+          if (char === "\u007f" || char === "\b") value = value.slice(0, -1);
+          else value += char;
+        }
+      };
+      const onEnd = () => {
+        cleanup();
+        resolvePromise(value);
+      };
+      const cleanup = () => {
+        stdin.off("data", onData);
+        stdin.off("end", onEnd);
+      };
+      stdin.on("data", onData);
+      stdin.on("end", onEnd);
+    });
+  } finally {
+    stdin.setRawMode?.(wasRaw);
+    stdin.pause();
+    io.stderr("\n");
+  }
+}
