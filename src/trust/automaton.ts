@@ -1,0 +1,686 @@
+import { OthernameError } from "../errors.js";
+
+/**
+ * Finite automata over Unicode code points (0..0x10FFFF) with code-point range transitions,
+ * the model Lucene's `org.apache.lucene.util.automaton` uses and Elasticsearch matches names
+ * with. Thompson-style NFAs are built with `NfaBuilder`, turned into DFAs by subset
+ * construction with a state limit (never a hang), minimized, and combined.
+ *
+ * Accepting states carry a *label* (a non-negative integer; -1 = not accepting). A single
+ * pattern uses label 0; the union matcher of a whole file labels each pattern's accepting
+ * states with its file-order index, and a determinized state keeps the lowest label of the NFA
+ * states it stands for, so it knows the first matching pattern.
+ */
+
+/** The largest Unicode code point; `.`, `?`, `*` and complements range over 0..MAX_CODE_POINT. */
+export const MAX_CODE_POINT = 0x10ffff;
+
+/**
+ * Lucene's `Operations.DEFAULT_DETERMINIZE_WORK_LIMIT` (10,000), which Elasticsearch applies to
+ * every trust pattern. Lucene counts "work" rather than states; we count DFA states, which is
+ * the same order of magnitude and keeps the promise that matters: bounded, never a hang.
+ */
+export const DEFAULT_MAX_DFA_STATES = 10_000;
+
+/** A deterministic automaton: state 0 is the start; missing transitions reject. */
+export interface Dfa {
+  readonly stateCount: number;
+  /** Per state: -1 when not accepting, else the lowest label accepted there. */
+  readonly labels: Int32Array;
+  /** Transitions of state s are indices offsets[s] .. offsets[s+1]-1, sorted, disjoint. */
+  readonly offsets: Int32Array;
+  readonly mins: Int32Array;
+  readonly maxs: Int32Array;
+  readonly targets: Int32Array;
+}
+
+export interface DeterminizeOptions {
+  /** DFA states allowed before giving up with PATTERN_TOO_COMPLEX (default 10,000). */
+  readonly maxStates?: number;
+  /** Names the pattern in the error message. */
+  readonly what?: string;
+}
+
+/** Thrown (as OthernameError) when an automaton would exceed its state limit. */
+export function tooComplex(what: string, limit: number): OthernameError {
+  return new OthernameError(
+    "PATTERN_TOO_COMPLEX",
+    `cannot compile ${what}: determinizing it needs more than ${limit} automaton states (Elasticsearch: TooComplexToDeterminizeException)`,
+    { hint: "Simplify the pattern: avoid a fixed-length tail after a wildcard (e.g. (a|b)*a(a|b){20}) and large repetition counts." },
+  );
+}
+
+/** A mutable NFA with epsilon moves, for Thompson-style construction. */
+export class NfaBuilder {
+  /** Per state, flat triples (min, max, target). */
+  readonly trans: number[][] = [];
+  readonly eps: number[][] = [];
+  readonly labels: number[] = [];
+
+  get stateCount(): number {
+    return this.labels.length;
+  }
+
+  addState(label = -1): number {
+    this.trans.push([]);
+    this.eps.push([]);
+    this.labels.push(label);
+    return this.labels.length - 1;
+  }
+
+  addTransition(from: number, min: number, max: number, to: number): void {
+    (this.trans[from] as number[]).push(min, max, to);
+  }
+
+  addEpsilon(from: number, to: number): void {
+    (this.eps[from] as number[]).push(to);
+  }
+
+  /**
+   * Copies `dfa` into this NFA and returns its start state. `relabel` maps the DFA's accept
+   * labels (default: keep them); `acceptTo`, when given, receives an epsilon move from every
+   * accepting state (and those states stop accepting), for concatenation.
+   */
+  embed(dfa: Dfa, options: { relabel?: (label: number) => number; acceptTo?: number } = {}): number {
+    const base = this.stateCount;
+    for (let s = 0; s < dfa.stateCount; s++) {
+      const label = dfa.labels[s] as number;
+      const accepting = label >= 0;
+      if (options.acceptTo !== undefined) {
+        this.addState(-1);
+        if (accepting) this.addEpsilon(base + s, options.acceptTo);
+      } else {
+        this.addState(accepting ? (options.relabel ? options.relabel(label) : label) : -1);
+      }
+    }
+    for (let s = 0; s < dfa.stateCount; s++) {
+      const row = this.trans[base + s] as number[];
+      for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) {
+        row.push(dfa.mins[t] as number, dfa.maxs[t] as number, base + (dfa.targets[t] as number));
+      }
+    }
+    return base;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Basic languages
+
+/** The empty language (Lucene `#`). */
+export function emptyDfa(): Dfa {
+  return buildDfa([-1], [[]]);
+}
+
+/** The language { "" }. */
+export function emptyStringDfa(): Dfa {
+  return buildDfa([0], [[]]);
+}
+
+/** Every string (Lucene `@`, wildcard `*`). */
+export function anyStringDfa(): Dfa {
+  return buildDfa([0], [[0, MAX_CODE_POINT, 0]]);
+}
+
+/** One code point from the given sorted, disjoint flat (min, max) pairs. */
+export function charSetDfa(ranges: readonly number[]): Dfa {
+  const row: number[] = [];
+  for (let i = 0; i < ranges.length; i += 2) row.push(ranges[i] as number, ranges[i + 1] as number, 1);
+  return buildDfa([-1, 0], [row, []]);
+}
+
+/** Exactly the string of the given code points. */
+export function stringDfa(codePoints: readonly number[]): Dfa {
+  const labels: number[] = [];
+  const rows: number[][] = [];
+  for (let i = 0; i < codePoints.length; i++) {
+    labels.push(-1);
+    rows.push([codePoints[i] as number, codePoints[i] as number, i + 1]);
+  }
+  labels.push(0);
+  rows.push([]);
+  return buildDfa(labels, rows);
+}
+
+function buildDfa(labels: readonly number[], rows: readonly (readonly number[])[]): Dfa {
+  const offsets = new Int32Array(labels.length + 1);
+  let n = 0;
+  for (let s = 0; s < rows.length; s++) {
+    offsets[s] = n;
+    n += (rows[s] as number[]).length / 3;
+  }
+  offsets[rows.length] = n;
+  const mins = new Int32Array(n);
+  const maxs = new Int32Array(n);
+  const targets = new Int32Array(n);
+  let t = 0;
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i += 3) {
+      mins[t] = row[i] as number;
+      maxs[t] = row[i + 1] as number;
+      targets[t] = row[i + 2] as number;
+      t++;
+    }
+  }
+  return { stateCount: labels.length, labels: Int32Array.from(labels), offsets, mins, maxs, targets };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Thompson-style combinators (DFA pieces glued with epsilon moves, then determinized)
+
+/** Concatenation of the languages, in order. */
+export function concatenate(parts: readonly Dfa[], options: DeterminizeOptions = {}): Dfa {
+  if (parts.length === 0) return emptyStringDfa();
+  if (parts.length === 1) return parts[0] as Dfa;
+  const nfa = new NfaBuilder();
+  const start = nfa.addState();
+  const final = nfa.addState(0);
+  // Build back to front so each piece knows where its accepting states continue.
+  let next = final;
+  for (let i = parts.length - 1; i >= 0; i--) next = nfa.embed(parts[i] as Dfa, { acceptTo: next });
+  nfa.addEpsilon(start, next);
+  return minimize(determinize(nfa, start, options));
+}
+
+/** Union of the languages (labels kept). */
+export function union(parts: readonly Dfa[], options: DeterminizeOptions = {}): Dfa {
+  if (parts.length === 0) return emptyDfa();
+  if (parts.length === 1) return parts[0] as Dfa;
+  const nfa = new NfaBuilder();
+  const start = nfa.addState();
+  for (const part of parts) nfa.addEpsilon(start, nfa.embed(part));
+  return minimize(determinize(nfa, start, options));
+}
+
+/** `a?`: the language plus the empty string. */
+export function optional(a: Dfa, options: DeterminizeOptions = {}): Dfa {
+  return union([a, emptyStringDfa()], options);
+}
+
+/** `a{min,max}`; `max` undefined means unbounded (`a*` is {0,}, `a+` is {1,}). */
+export function repeat(a: Dfa, min: number, max: number | undefined, options: DeterminizeOptions = {}): Dfa {
+  if (max !== undefined && min > max) return emptyDfa();
+  const nfa = new NfaBuilder();
+  const start = nfa.addState();
+  const final = nfa.addState(0);
+  let next = final;
+  if (max === undefined) {
+    // Kleene star loop: hub --ε--> a --ε--> hub, hub --ε--> next.
+    const hub = nfa.addState();
+    nfa.addEpsilon(hub, next);
+    nfa.addEpsilon(hub, nfa.embed(a, { acceptTo: hub }));
+    next = hub;
+  } else {
+    // (max - min) optional copies, each of which may stop early.
+    for (let i = 0; i < max - min; i++) {
+      const entry = nfa.addState();
+      nfa.addEpsilon(entry, final);
+      nfa.addEpsilon(entry, nfa.embed(a, { acceptTo: next }));
+      next = entry;
+    }
+  }
+  for (let i = 0; i < min; i++) next = nfa.embed(a, { acceptTo: next });
+  nfa.addEpsilon(start, next);
+  return minimize(determinize(nfa, start, options));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subset construction
+
+/**
+ * Determinizes the NFA from `start` by subset construction over code-point ranges. Each DFA
+ * state's label is the lowest label among its NFA states. Throws PATTERN_TOO_COMPLEX past
+ * `maxStates` DFA states (or proportionate work), so hostile patterns end quickly.
+ */
+export function determinize(nfa: NfaBuilder, start: number, options: DeterminizeOptions = {}): Dfa {
+  const maxStates = options.maxStates ?? DEFAULT_MAX_DFA_STATES;
+  const what = options.what ?? "pattern";
+  // Work bound: transitions examined across all DFA states.
+  const maxEffort = Math.max(1_000_000, maxStates * 2_000);
+  let effort = 0;
+
+  const stamp = new Int32Array(nfa.stateCount);
+  let generation = 0;
+  const stack: number[] = [];
+  const closure = (seeds: readonly number[]): number[] => {
+    generation++;
+    const out: number[] = [];
+    for (const s of seeds) {
+      if (stamp[s] !== generation) {
+        stamp[s] = generation;
+        stack.push(s);
+      }
+    }
+    while (stack.length > 0) {
+      const s = stack.pop() as number;
+      out.push(s);
+      for (const e of nfa.eps[s] as number[]) {
+        if (stamp[e] !== generation) {
+          stamp[e] = generation;
+          stack.push(e);
+        }
+      }
+    }
+    out.sort((x, y) => x - y);
+    return out;
+  };
+
+  const sets: number[][] = [];
+  const index = new Map<string, number>();
+  const labels: number[] = [];
+  const rows: number[][] = [];
+  const intern = (set: number[]): number => {
+    const key = set.join(",");
+    const found = index.get(key);
+    if (found !== undefined) return found;
+    if (sets.length >= maxStates) throw tooComplex(what, maxStates);
+    const id = sets.length;
+    index.set(key, id);
+    sets.push(set);
+    let label = -1;
+    for (const s of set) {
+      const l = nfa.labels[s] as number;
+      if (l >= 0 && (label < 0 || l < label)) label = l;
+    }
+    labels.push(label);
+    rows.push([]);
+    return id;
+  };
+
+  intern(closure([start]));
+  const closureCache = new Map<string, number>();
+  for (let d = 0; d < sets.length; d++) {
+    const set = sets[d] as number[];
+    // Events: (point, target, +1 at min / -1 at max+1), swept in order of point.
+    const points: number[] = [];
+    const deltas: number[] = [];
+    const tos: number[] = [];
+    for (const s of set) {
+      const row = nfa.trans[s] as number[];
+      for (let i = 0; i < row.length; i += 3) {
+        points.push(row[i] as number, (row[i + 1] as number) + 1);
+        deltas.push(1, -1);
+        tos.push(row[i + 2] as number, row[i + 2] as number);
+      }
+    }
+    effort += points.length + set.length;
+    if (effort > maxEffort) throw tooComplex(what, maxStates);
+    if (points.length === 0) continue;
+    const order = points.map((_, i) => i).sort((x, y) => (points[x] as number) - (points[y] as number));
+    const active = new Map<number, number>();
+    const row = rows[d] as number[];
+    let i = 0;
+    let from = -1;
+    while (i < order.length) {
+      const p = points[order[i] as number] as number;
+      if (from >= 0 && active.size > 0) {
+        const seeds = [...active.keys()].sort((x, y) => x - y);
+        const key = seeds.join(",");
+        let target = closureCache.get(key);
+        if (target === undefined) {
+          target = intern(closure(seeds));
+          closureCache.set(key, target);
+        }
+        const last = row.length - 3;
+        if (last >= 0 && row[last + 2] === target && (row[last + 1] as number) + 1 === from) row[last + 1] = p - 1;
+        else row.push(from, p - 1, target);
+      }
+      while (i < order.length && points[order[i] as number] === p) {
+        const k = order[i] as number;
+        const to = tos[k] as number;
+        const count = (active.get(to) ?? 0) + (deltas[k] as number);
+        if (count === 0) active.delete(to);
+        else active.set(to, count);
+        i++;
+      }
+      from = p;
+    }
+  }
+  return buildDfa(labels, rows);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Minimization (Moore partition refinement) and trimming
+
+/**
+ * The minimal DFA for the same labelled language, without dead states (states from which no
+ * accepting state is reachable): a run stops at the first code point that leaves the language.
+ */
+export function minimize(dfa: Dfa): Dfa {
+  const live = trimMask(dfa);
+  if (!live[0]) return emptyDfa();
+  const n = dfa.stateCount;
+  // Initial blocks: by label, dead states in a block of their own (-2).
+  let cls = new Int32Array(n);
+  let count = 0;
+  {
+    const byLabel = new Map<number, number>();
+    for (let s = 0; s < n; s++) {
+      const key = live[s] ? (dfa.labels[s] as number) : -2;
+      let c = byLabel.get(key);
+      if (c === undefined) {
+        c = byLabel.size;
+        byLabel.set(key, c);
+      }
+      cls[s] = c;
+    }
+    count = byLabel.size;
+  }
+  for (;;) {
+    const next = new Int32Array(n);
+    const bySignature = new Map<string, number>();
+    for (let s = 0; s < n; s++) {
+      let sig = `${cls[s]}`;
+      if (live[s]) {
+        // Canonical form: adjacent ranges to the same class merged, so equal behaviour gives equal text.
+        let runLo = -1;
+        let runHi = -2;
+        let runTo = -1;
+        for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) {
+          const to = dfa.targets[t] as number;
+          if (!live[to]) continue;
+          const c = cls[to] as number;
+          const lo = dfa.mins[t] as number;
+          if (c === runTo && lo === runHi + 1) {
+            runHi = dfa.maxs[t] as number;
+            continue;
+          }
+          if (runTo >= 0) sig += `|${runLo}:${runHi}>${runTo}`;
+          runLo = lo;
+          runHi = dfa.maxs[t] as number;
+          runTo = c;
+        }
+        if (runTo >= 0) sig += `|${runLo}:${runHi}>${runTo}`;
+      }
+      let c = bySignature.get(sig);
+      if (c === undefined) {
+        c = bySignature.size;
+        bySignature.set(sig, c);
+      }
+      next[s] = c;
+    }
+    const stable = bySignature.size === count;
+    cls = next;
+    count = bySignature.size;
+    if (stable) break;
+  }
+  // Renumber live classes breadth-first from the start so state 0 is the start.
+  const newId = new Int32Array(count).fill(-1);
+  const representative: number[] = [];
+  const queue = [0];
+  newId[cls[0] as number] = 0;
+  representative.push(0);
+  for (let q = 0; q < queue.length; q++) {
+    const s = queue[q] as number;
+    for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) {
+      const to = dfa.targets[t] as number;
+      if (!live[to]) continue;
+      const c = cls[to] as number;
+      if (newId[c] === -1) {
+        newId[c] = representative.length;
+        representative.push(to);
+        queue.push(to);
+      }
+    }
+  }
+  const labels: number[] = [];
+  const rows: number[][] = [];
+  for (const s of representative) {
+    labels.push(dfa.labels[s] as number);
+    const row: number[] = [];
+    for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) {
+      const to = dfa.targets[t] as number;
+      if (!live[to]) continue;
+      const target = newId[cls[to] as number] as number;
+      const last = row.length - 3;
+      if (last >= 0 && row[last + 2] === target && (row[last + 1] as number) + 1 === dfa.mins[t]) row[last + 1] = dfa.maxs[t] as number;
+      else row.push(dfa.mins[t] as number, dfa.maxs[t] as number, target);
+    }
+    rows.push(row);
+  }
+  return buildDfa(labels, rows);
+}
+
+/** Which states are reachable from the start and can reach an accepting state. */
+function trimMask(dfa: Dfa): Uint8Array {
+  const n = dfa.stateCount;
+  const reach = new Uint8Array(n);
+  const queue = [0];
+  reach[0] = 1;
+  for (let q = 0; q < queue.length; q++) {
+    const s = queue[q] as number;
+    for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) {
+      const to = dfa.targets[t] as number;
+      if (!reach[to]) {
+        reach[to] = 1;
+        queue.push(to);
+      }
+    }
+  }
+  // Reverse edges for co-reachability.
+  const revCount = new Int32Array(n + 1);
+  for (let t = 0; t < dfa.targets.length; t++) revCount[(dfa.targets[t] as number) + 1]!++;
+  for (let s = 0; s < n; s++) revCount[s + 1]! += revCount[s] as number;
+  const rev = new Int32Array(dfa.targets.length);
+  const fill = revCount.slice();
+  for (let s = 0; s < n; s++) {
+    for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) {
+      const to = dfa.targets[t] as number;
+      rev[fill[to]!++] = s;
+    }
+  }
+  const live = new Uint8Array(n);
+  const back: number[] = [];
+  for (let s = 0; s < n; s++) {
+    if ((dfa.labels[s] as number) >= 0) {
+      live[s] = 1;
+      back.push(s);
+    }
+  }
+  for (let q = 0; q < back.length; q++) {
+    const s = back[q] as number;
+    for (let r = revCount[s] as number; r < (revCount[s + 1] as number); r++) {
+      const from = rev[r] as number;
+      if (!live[from]) {
+        live[from] = 1;
+        back.push(from);
+      }
+    }
+  }
+  for (let s = 0; s < n; s++) live[s] = live[s]! & reach[s]!;
+  return live;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set operations
+
+/** The complement over all strings of code points 0..0x10FFFF (Lucene `~`); label 0. */
+export function complement(a: Dfa): Dfa {
+  const sink = a.stateCount;
+  const labels: number[] = [];
+  const rows: number[][] = [];
+  for (let s = 0; s < a.stateCount; s++) {
+    labels.push((a.labels[s] as number) >= 0 ? -1 : 0);
+    const row: number[] = [];
+    let next = 0;
+    for (let t = a.offsets[s] as number; t < (a.offsets[s + 1] as number); t++) {
+      const lo = a.mins[t] as number;
+      if (lo > next) row.push(next, lo - 1, sink);
+      row.push(lo, a.maxs[t] as number, a.targets[t] as number);
+      next = (a.maxs[t] as number) + 1;
+    }
+    if (next <= MAX_CODE_POINT) row.push(next, MAX_CODE_POINT, sink);
+    rows.push(row);
+  }
+  labels.push(0);
+  rows.push([0, MAX_CODE_POINT, sink]);
+  return minimize(buildDfa(labels, rows));
+}
+
+/** The intersection (Lucene `&`); label 0. Bounded like determinization. */
+export function intersection(a: Dfa, b: Dfa, options: DeterminizeOptions = {}): Dfa {
+  const maxStates = options.maxStates ?? DEFAULT_MAX_DFA_STATES;
+  const pairs = new Map<number, number>();
+  const queue: [number, number][] = [[0, 0]];
+  pairs.set(0, 0);
+  const labels: number[] = [];
+  const rows: number[][] = [];
+  for (let q = 0; q < queue.length; q++) {
+    const [x, y] = queue[q] as [number, number];
+    labels.push((a.labels[x] as number) >= 0 && (b.labels[y] as number) >= 0 ? 0 : -1);
+    const row: number[] = [];
+    let i = a.offsets[x] as number;
+    let j = b.offsets[y] as number;
+    const iEnd = a.offsets[x + 1] as number;
+    const jEnd = b.offsets[y + 1] as number;
+    while (i < iEnd && j < jEnd) {
+      const lo = Math.max(a.mins[i] as number, b.mins[j] as number);
+      const hi = Math.min(a.maxs[i] as number, b.maxs[j] as number);
+      if (lo <= hi) {
+        const tx = a.targets[i] as number;
+        const ty = b.targets[j] as number;
+        const key = tx * b.stateCount + ty;
+        let id = pairs.get(key);
+        if (id === undefined) {
+          if (pairs.size >= maxStates) throw tooComplex(options.what ?? "pattern", maxStates);
+          id = pairs.size;
+          pairs.set(key, id);
+          queue.push([tx, ty]);
+        }
+        row.push(lo, hi, id);
+      }
+      if ((a.maxs[i] as number) < (b.maxs[j] as number)) i++;
+      else j++;
+    }
+    rows.push(row);
+  }
+  return minimize(buildDfa(labels, rows));
+}
+
+/** True when the DFA accepts no string at all. */
+export function isEmpty(a: Dfa): boolean {
+  return shortestAccepted(a) === undefined;
+}
+
+/** True when every string `a` accepts is also accepted by `b` (A ⊆ B). */
+export function isSubsetOf(a: Dfa, b: Dfa, options: DeterminizeOptions = {}): boolean {
+  return isEmpty(intersection(a, complement(b), { maxStates: Math.max(DEFAULT_MAX_DFA_STATES, a.stateCount * (b.stateCount + 1)), ...options }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running and explaining
+
+/** The transition target of `state` on code point `c`, or -1 (binary search over its ranges). */
+export function step(dfa: Dfa, state: number, c: number): number {
+  let lo = dfa.offsets[state] as number;
+  let hi = (dfa.offsets[state + 1] as number) - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (c < (dfa.mins[mid] as number)) hi = mid - 1;
+    else if (c > (dfa.maxs[mid] as number)) lo = mid + 1;
+    else return dfa.targets[mid] as number;
+  }
+  return -1;
+}
+
+/**
+ * Runs `text` through the DFA code point by code point (as Lucene's CharacterRunAutomaton does:
+ * a surrogate pair is one code point, a lone surrogate is itself) and returns the accepting
+ * label, or -1. Linear in the length of `text`.
+ */
+export function run(dfa: Dfa, text: string): number {
+  let state = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    state = step(dfa, state, c);
+    if (state < 0) return -1;
+  }
+  return dfa.labels[state] as number;
+}
+
+/** True when the DFA accepts `text`. */
+export function accepts(dfa: Dfa, text: string): boolean {
+  return run(dfa, text) >= 0;
+}
+
+/** A representative code point of a range: the first printable ASCII one if any, else its minimum. */
+function representative(min: number, max: number): number {
+  if (min <= 0x61 && max >= 0x61) return 0x61; // "a" reads best in examples
+  if (max >= 0x21 && min <= 0x7e) return Math.max(min, 0x21);
+  return min;
+}
+
+/** The shortest string the DFA accepts from `from` (breadth-first), or undefined for none. */
+export function shortestAccepted(dfa: Dfa, from = 0): string | undefined {
+  const parent = new Int32Array(dfa.stateCount).fill(-2);
+  const via = new Int32Array(dfa.stateCount);
+  parent[from] = -1;
+  const queue = [from];
+  for (let q = 0; q < queue.length; q++) {
+    const s = queue[q] as number;
+    if ((dfa.labels[s] as number) >= 0) {
+      const out: number[] = [];
+      for (let x = s; parent[x] !== -1; x = parent[x] as number) out.push(via[x] as number);
+      return String.fromCodePoint(...out.reverse());
+    }
+    for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) {
+      const to = dfa.targets[t] as number;
+      if (parent[to] === -2) {
+        parent[to] = s;
+        via[to] = representative(dfa.mins[t] as number, dfa.maxs[t] as number);
+        queue.push(to);
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Where a string stops being accepted, for explanations. */
+export type Divergence =
+  | { readonly kind: "accepted" }
+  /** The code point at `offset` (UTF-16 index; `codePointIndex` counts code points) has no transition. */
+  | { readonly kind: "mismatch"; readonly offset: number; readonly codePointIndex: number; readonly found: number; readonly expected: readonly number[] }
+  /** The string ended in a non-accepting state; `completion` is the shortest continuation. */
+  | { readonly kind: "incomplete"; readonly offset: number; readonly codePointIndex: number; readonly completion: string; readonly expected: readonly number[] };
+
+/** Runs `text` and reports the first point where it leaves the automaton (DFA must be minimized). */
+export function divergence(dfa: Dfa, text: string): Divergence {
+  let state = 0;
+  let index = 0;
+  const expectedAt = (s: number): number[] => {
+    const out: number[] = [];
+    for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) out.push(dfa.mins[t] as number, dfa.maxs[t] as number);
+    return out;
+  };
+  for (let i = 0; i < text.length; index++) {
+    const c = text.codePointAt(i) as number;
+    const next = step(dfa, state, c);
+    if (next < 0) return { kind: "mismatch", offset: i, codePointIndex: index, found: c, expected: expectedAt(state) };
+    state = next;
+    i += c > 0xffff ? 2 : 1;
+  }
+  if ((dfa.labels[state] as number) >= 0) return { kind: "accepted" };
+  return { kind: "incomplete", offset: text.length, codePointIndex: index, completion: shortestAccepted(dfa, state) ?? "", expected: expectedAt(state) };
+}
+
+/** Renders flat (min, max) code-point pairs as a short class, e.g. `'.'`, `[0-9]`, `any character`. */
+export function describeRanges(ranges: readonly number[]): string {
+  if (ranges.length === 0) return "nothing";
+  if (ranges.length === 2 && ranges[0] === 0 && ranges[1] === MAX_CODE_POINT) return "any character";
+  const show = (c: number): string => (c >= 0x21 && c <= 0x7e ? String.fromCodePoint(c) : `U+${c.toString(16).toUpperCase().padStart(4, "0")}`);
+  if (ranges.length === 2 && ranges[0] === ranges[1]) return `'${show(ranges[0] as number)}'`;
+  const parts: string[] = [];
+  for (let i = 0; i < ranges.length && parts.length < 8; i += 2) {
+    const lo = ranges[i] as number;
+    const hi = ranges[i + 1] as number;
+    parts.push(lo === hi ? show(lo) : `${show(lo)}-${show(hi)}`);
+  }
+  return `[${parts.join("")}${ranges.length > 16 ? "…" : ""}]`;
+}
