@@ -1,0 +1,32 @@
+/**
+ * Bounds on the work a PKCS#12 file may ask of us. A hostile file can name any iteration count,
+ * length or nesting; each limit below ends such a file with PKCS12_LIMIT_EXCEEDED before the work.
+ */
+
+/** Issue 3: the default cap on one key derivation's iteration count (overridable per read). */
+export const DEFAULT_MAX_ITERATIONS = 10_000_000;
+
+/**
+ * All derivations of one read together may spend this many times the per-derivation cap: a
+ * normal file needs three (MAC, certificates, key); the empty password may double them.
+ */
+export const TOTAL_ITERATION_BUDGET_FACTOR = 8;
+
+/** Largest file we parse: real keystores are kilobytes; 32 MiB leaves room for huge bundles. */
+export const MAX_FILE_BYTES = 32 * 1024 * 1024;
+
+/** Deepest ASN.1 nesting accepted anywhere (real files stay under 12). */
+export const MAX_ASN1_DEPTH = 48;
+
+/** ContentInfos in the AuthenticatedSafe, and bags in the whole file. */
+export const MAX_CONTENT_INFOS = 1_000;
+export const MAX_BAGS = 10_000;
+
+/** Nested safeContentsBag levels (RFC 7292 §4.2.6 allows recursion; nobody needs much). */
+export const MAX_SAFE_CONTENTS_DEPTH = 4;
+
+/** Salts longer than this are refused (real ones are 8–64 bytes). */
+export const MAX_SALT_BYTES = 1_024;
+
+/** Attribute values per bag, and the length of a friendlyName. */
+export const MAX_ATTRIBUTES_PER_BAG = 64;
