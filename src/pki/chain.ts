@@ -1,0 +1,80 @@
+import type { Certificate } from "./certificate.js";
+import { DEFAULT_LIMITS, candidatePaths, type CandidatePath, type SearchLimits } from "./chain/build.js";
+import { certificatePool, identityOf } from "./chain/candidates.js";
+import type { ChainFailure, ChainInput, ChainResult } from "./chain/result.js";
+import { verifyCertificateSignature, type SignatureCheck } from "./chain/signature.js";
+import { validatePath, validateSelfAnchoredLeaf } from "./chain/validate-path.js";
+
+export type { ChainFailure, ChainFailureCode, ChainInput, ChainResult } from "./chain/result.js";
+export type { SearchLimits } from "./chain/build.js";
+
+/**
+ * Certificate path validation: builds candidate paths from `leaf` through `intermediates` to
+ * `anchors` and validates each (RFC 5280 §6.1) at the time `at`. The first path that validates
+ * wins; when none does, the result carries the failures of the best path found (one that reaches
+ * an anchor with the fewest failures, else the longest partial path with NO_PATH).
+ *
+ * A leaf byte-identical to an anchor is its own anchor, a path of length one, as the JDK trust
+ * manager Elasticsearch uses accepts it (DESIGN.md, "The trust decision and message").
+ */
+export function validateChain(input: ChainInput, options: { readonly limits?: SearchLimits } = {}): ChainResult {
+  const anchors = certificatePool(input.anchors);
+  if (anchors.find(input.leaf)) {
+    const failures = validateSelfAnchoredLeaf(input.leaf, input.at);
+    return { ok: failures.length === 0, path: [input.leaf], failures };
+  }
+  const intermediates = certificatePool(input.intermediates);
+  const verifyLink = memoizedVerifier();
+
+  let best: { readonly candidate: CandidatePath; readonly failures: ChainFailure[] } | undefined;
+  for (const candidate of candidatePaths(input.leaf, { anchors, intermediates }, options.limits ?? DEFAULT_LIMITS)) {
+    const failures = validatePath(candidate.path, { anchored: candidate.anchored, at: input.at, verifyLink });
+    if (!candidate.anchored) failures.push(noPathFailure(candidate, options.limits ?? DEFAULT_LIMITS));
+    if (candidate.anchored && failures.length === 0) return { ok: true, path: candidate.path, failures: [] };
+    if (!best || better({ candidate, failures }, best)) best = { candidate, failures };
+  }
+  if (!best) {
+    // Unreachable: the search always yields at least the leaf alone.
+    return { ok: false, path: [input.leaf], failures: [noPathFailure({ path: [input.leaf], anchored: false, stop: "no-issuer" }, DEFAULT_LIMITS)] };
+  }
+  return { ok: false, path: best.candidate.path, failures: best.failures };
+}
+
+function better(
+  a: { readonly candidate: CandidatePath; readonly failures: readonly ChainFailure[] },
+  b: { readonly candidate: CandidatePath; readonly failures: readonly ChainFailure[] },
+): boolean {
+  if (a.candidate.anchored !== b.candidate.anchored) return a.candidate.anchored;
+  if (!a.candidate.anchored && a.candidate.path.length !== b.candidate.path.length) {
+    return a.candidate.path.length > b.candidate.path.length;
+  }
+  return a.failures.length < b.failures.length;
+}
+
+function noPathFailure(candidate: CandidatePath, limits: SearchLimits): ChainFailure {
+  const index = candidate.path.length - 1;
+  const top = candidate.path[index] as Certificate;
+  const reason =
+    candidate.stop === "max-length"
+      ? `the path would be longer than ${limits.maxLength} certificates`
+      : candidate.stop === "max-steps"
+        ? `the search gave up after ${limits.maxSteps} candidate issuers`
+        : top.subject === top.issuer
+          ? "it is self-signed and is not one of the trust anchors"
+          : `its issuer ${top.issuer} is neither a trust anchor nor among the untrusted certificates`;
+  return { index, code: "NO_PATH", message: `no path from ${top.subject} to a trust anchor: ${reason}` };
+}
+
+/** Several candidate paths share links (the leaf and its issuer): verify each link once. */
+function memoizedVerifier(): (subject: Certificate, issuer: Certificate) => SignatureCheck {
+  const seen = new Map<string, SignatureCheck>();
+  return (subject, issuer) => {
+    const key = `${identityOf(subject)}|${identityOf(issuer)}`;
+    let check = seen.get(key);
+    if (!check) {
+      check = verifyCertificateSignature(subject, issuer);
+      seen.set(key, check);
+    }
+    return check;
+  };
+}
