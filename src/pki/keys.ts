@@ -5,3 +5,6 @@
 export type { PrivateKey, KeyAlgorithm, NamedCurve } from "./keys/private-key.js";
 export type { KeySpec } from "./keys/key-spec.js";
 export { parseKeySpec, formatKeySpec, generateKey, defaultKeySpec } from "./keys/key-spec.js";
+export type { ReadPrivateKeyOptions } from "./keys/read-private-key.js";
+export { readPrivateKey } from "./keys/read-private-key.js";
+export { MAX_PBKDF2_ITERATIONS } from "./keys/pbes2.js";
