@@ -1,0 +1,284 @@
+import { OthernameError } from "../errors.js";
+import {
+  DEFAULT_MAX_DFA_STATES,
+  MAX_CODE_POINT,
+  NfaBuilder,
+  anyStringDfa,
+  determinize,
+  minimize,
+  step,
+  type Dfa,
+} from "./automaton.js";
+import { PatternSyntaxError, nodeToDfa, parseRegExp, type RegexNode } from "./regexp.js";
+
+/**
+ * One trust pattern as Elasticsearch's `Automatons.pattern` reads it: `/…/` is a Lucene regular
+ * expression; anything else is a wildcard where `*` is any string (dots included, empty
+ * included), `?` one code point, `\x` the literal x and a trailing lone `\` a literal backslash.
+ * Patterns are never translated to JavaScript RegExp: everything compiles to automata.
+ */
+export interface CompiledPattern {
+  readonly text: string;
+  readonly kind: "wildcard" | "regex";
+  /** The minimal DFA of the pattern (label 0 on accepting states). */
+  readonly dfa: Dfa;
+  /** Things that behave surprisingly in Elasticsearch, for the linter and explanations. */
+  readonly warnings: readonly string[];
+}
+
+export interface PatternOptions {
+  /** Per-pattern determinization limit (Lucene's default work limit, 10,000). */
+  readonly maxStates?: number;
+}
+
+/** Elasticsearch's message for a pattern that starts with `/` but is not closed by one. */
+export function unclosedRegexReason(text: string): string {
+  return (
+    `invalid pattern [${text}]. patterns starting with '/' indicate regular expression pattern and therefore must also end with '/'.` +
+    " other patterns (those that do not start with '/') will be treated as simple wildcard patterns"
+  );
+}
+
+/**
+ * Compiles one pattern. Throws OthernameError: PATTERN_UNCLOSED_REGEX, PATTERN_SYNTAX (a
+ * `PatternSyntaxError` with the position inside the regex) or PATTERN_TOO_COMPLEX.
+ */
+export function compilePattern(text: string, options: PatternOptions = {}): CompiledPattern {
+  const maxStates = options.maxStates ?? DEFAULT_MAX_DFA_STATES;
+  if (text.startsWith("/")) {
+    if (text.length === 1 || !text.endsWith("/")) {
+      throw new OthernameError("PATTERN_UNCLOSED_REGEX", unclosedRegexReason(text), {
+        hint: "Close the regular expression with '/', or escape the leading slash (\\/) if you meant a wildcard pattern.",
+      });
+    }
+    const source = text.slice(1, -1);
+    return { text, kind: "regex", dfa: nodeToDfa(parseRegExp(source), { maxStates, what: `pattern ${text}` }), warnings: [] };
+  }
+  const warnings: string[] = [];
+  if (/[\u{10000}-\u{10FFFF}]/u.test(text)) {
+    warnings.push(
+      "a literal character outside the Basic Multilingual Plane never matches in an Elasticsearch wildcard: " +
+        "Elasticsearch compiles wildcard literals per UTF-16 unit but matches names per code point (use ? or a /regex/)",
+    );
+  }
+  return { text, kind: "wildcard", dfa: wildcardToDfa(text, { maxStates, what: `pattern ${text}` }), warnings };
+}
+
+/**
+ * Elasticsearch `Automatons.wildcard`: walks the pattern by UTF-16 unit (`charAt`), so a literal
+ * surrogate pair becomes two transitions on the surrogate values and never matches a name,
+ * which is run by code point; `?` is any one code point.
+ */
+export function wildcardToDfa(text: string, options: { maxStates: number; what: string }): Dfa {
+  if (text === "*") return anyStringDfa();
+  const nfa = new NfaBuilder();
+  const start = nfa.addState();
+  let current = start;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit === 0x2a /* * */) {
+      const loop = nfa.addState();
+      nfa.addEpsilon(current, loop);
+      nfa.addTransition(loop, 0, MAX_CODE_POINT, loop);
+      current = loop;
+      continue;
+    }
+    const next = nfa.addState();
+    if (unit === 0x3f /* ? */) {
+      nfa.addTransition(current, 0, MAX_CODE_POINT, next);
+    } else if (unit === 0x5c /* \ */ && i + 1 < text.length) {
+      const escaped = text.charCodeAt(++i);
+      nfa.addTransition(current, escaped, escaped, next);
+    } else {
+      // Includes a trailing lone backslash, taken literally (Elasticsearch's lenient parsing).
+      nfa.addTransition(current, unit, unit, next);
+    }
+    current = next;
+  }
+  nfa.labels[current] = 0;
+  return minimize(determinize(nfa, start, options));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The compiled matcher for a whole file
+
+export interface MatcherOptions extends PatternOptions {
+  /**
+   * State budget for the union DFA. Elasticsearch itself evaluates each trust pattern on its
+   * own (one predicate per pattern), so the union is only our speed-up: past this budget we
+   * fall back to one DFA per pattern, which is still linear per pattern. Default 100,000, the
+   * default of Elasticsearch's `xpack.security.automata.max_determinized_states`.
+   */
+  readonly maxUnionStates?: number;
+}
+
+export interface PatternMatcher {
+  readonly patterns: readonly CompiledPattern[];
+  /** "union": one DFA answers for all patterns; "per-pattern": the fallback loop. */
+  readonly strategy: "union" | "per-pattern" | "empty";
+  /** File-order index of the first pattern that matches `name`, or -1. One pass over `name`. */
+  firstMatch(name: string): number;
+  /** True when any pattern matches `name`. */
+  matches(name: string): boolean;
+  /** Whether one given pattern matches (for per-pattern verdicts). */
+  matchesPattern(index: number, name: string): boolean;
+}
+
+export const DEFAULT_MAX_UNION_STATES = 100_000;
+
+/** Compiles every pattern (any invalid one throws, as Elasticsearch refuses the whole file) and their union. */
+export function compileMatcher(texts: readonly string[], options: MatcherOptions = {}): PatternMatcher {
+  const patterns = texts.map((text) => compilePattern(text, options));
+  return matcherFor(patterns, options);
+}
+
+/** Builds the matcher for patterns already compiled. */
+export function matcherFor(patterns: readonly CompiledPattern[], options: MatcherOptions = {}): PatternMatcher {
+  const matchesPattern = (index: number, name: string): boolean => {
+    const p = patterns[index];
+    return p !== undefined && runDfa(p.dfa, name) >= 0;
+  };
+  if (patterns.length === 0) {
+    return { patterns, strategy: "empty", firstMatch: () => -1, matches: () => false, matchesPattern };
+  }
+  let union: Dfa | undefined;
+  try {
+    union = unionDfa(patterns, options.maxUnionStates ?? DEFAULT_MAX_UNION_STATES, options.maxStates ?? DEFAULT_MAX_DFA_STATES);
+  } catch (error) {
+    if (!(error instanceof OthernameError && error.code === "PATTERN_TOO_COMPLEX")) throw error;
+  }
+  if (union === undefined) {
+    const firstMatch = (name: string): number => {
+      for (let i = 0; i < patterns.length; i++) if (runDfa((patterns[i] as CompiledPattern).dfa, name) >= 0) return i;
+      return -1;
+    };
+    return { patterns, strategy: "per-pattern", firstMatch, matches: (name) => firstMatch(name) >= 0, matchesPattern };
+  }
+  const runner = tableRunner(union);
+  return { patterns, strategy: "union", firstMatch: runner, matches: (name) => runner(name) >= 0, matchesPattern };
+}
+
+/** Runs a DFA by code point; returns its label or -1. */
+function runDfa(dfa: Dfa, text: string): number {
+  let state = 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+        i++;
+      }
+    }
+    state = step(dfa, state, c);
+    if (state < 0) return -1;
+  }
+  return dfa.labels[state] as number;
+}
+
+/**
+ * The union of all patterns as one DFA whose accepting states carry the lowest file-order index
+ * they accept. Patterns led by an any-string (`*x`, `/.*x/`, `/@x/`) are the costly ones to
+ * unite (they stay alive on every input), so, as Elasticsearch's `Automatons` does for sets of
+ * patterns, their tails are united first and a single any-string loop is put in front:
+ * ⋃ (Σ* · Xᵢ) = Σ* · (⋃ Xᵢ), keeping each Xᵢ's label.
+ */
+function unionDfa(patterns: readonly CompiledPattern[], maxStates: number, perPatternStates: number): Dfa {
+  const opts = { maxStates, what: "the union of the trust patterns" };
+  const tails: Dfa[] = [];
+  const tailLabels: number[] = [];
+  const others: number[] = [];
+  patterns.forEach((p, i) => {
+    const tail = anyStringTail(p, perPatternStates);
+    if (tail) {
+      tails.push(tail);
+      tailLabels.push(i);
+    } else others.push(i);
+  });
+  const nfa = new NfaBuilder();
+  const start = nfa.addState();
+  if (tails.length > 0) {
+    const tailNfa = new NfaBuilder();
+    const tailStart = tailNfa.addState();
+    tails.forEach((t, k) => tailNfa.addEpsilon(tailStart, tailNfa.embed(t, { relabel: () => tailLabels[k] as number })));
+    const tailUnion = minimize(determinize(tailNfa, tailStart, opts));
+    const led = new NfaBuilder();
+    const ledStart = led.addState();
+    led.addTransition(ledStart, 0, MAX_CODE_POINT, ledStart);
+    led.addEpsilon(ledStart, led.embed(tailUnion));
+    nfa.addEpsilon(start, nfa.embed(minimize(determinize(led, ledStart, opts))));
+  }
+  for (const i of others) nfa.addEpsilon(start, nfa.embed((patterns[i] as CompiledPattern).dfa, { relabel: () => i }));
+  return minimize(determinize(nfa, start, opts));
+}
+
+/** For `*X` wildcards and `/.*X/` or `/@X/` regexes, the DFA of X (else undefined). */
+function anyStringTail(p: CompiledPattern, maxStates: number): Dfa | undefined {
+  const what = { maxStates, what: `pattern ${p.text}` };
+  if (p.kind === "wildcard") return p.text.length > 1 && p.text.startsWith("*") ? wildcardToDfa(p.text.slice(1), what) : undefined;
+  const node = parseRegExp(p.text.slice(1, -1));
+  if (node.kind !== "concat") return undefined;
+  const [first, ...rest] = node.items as RegexNode[];
+  if (!first || !isAnyString(first)) return undefined;
+  return nodeToDfa(rest.length === 1 ? (rest[0] as RegexNode) : { kind: "concat", items: rest }, what);
+}
+
+function isAnyString(n: RegexNode): boolean {
+  if (n.kind === "anystring") return true;
+  return n.kind === "repeat" && n.min === 0 && n.max === undefined && n.expr.kind === "charset" && n.expr.ranges.length === 2 && n.expr.ranges[0] === 0 && n.expr.ranges[1] === MAX_CODE_POINT;
+}
+
+/**
+ * A fast runner for the union DFA: ASCII code points go through a dense table indexed by
+ * (state, character class), where classes group the ASCII characters every state treats alike;
+ * other code points use the state's sorted ranges.
+ */
+function tableRunner(dfa: Dfa): (name: string) => number {
+  // Character classes over 0..127: cut at every range boundary inside ASCII.
+  const cuts = new Uint8Array(129);
+  cuts[0] = 1;
+  for (let t = 0; t < dfa.mins.length; t++) {
+    const lo = dfa.mins[t] as number;
+    const hi = (dfa.maxs[t] as number) + 1;
+    if (lo < 128) cuts[lo] = 1;
+    if (hi < 128) cuts[hi] = 1;
+  }
+  const classOf = new Uint8Array(128);
+  let classes = 0;
+  const sample: number[] = [];
+  for (let c = 0; c < 128; c++) {
+    if (cuts[c]) {
+      classes++;
+      sample.push(c);
+    }
+    classOf[c] = classes - 1;
+  }
+  const table = new Int32Array(dfa.stateCount * classes);
+  for (let s = 0; s < dfa.stateCount; s++) {
+    for (let k = 0; k < classes; k++) table[s * classes + k] = step(dfa, s, sample[k] as number);
+  }
+  const labels = dfa.labels;
+  return (name: string): number => {
+    let state = 0;
+    const n = name.length;
+    for (let i = 0; i < n; i++) {
+      let c = name.charCodeAt(i);
+      if (c < 128) {
+        state = table[state * classes + (classOf[c] as number)] as number;
+      } else {
+        if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+          const d = name.charCodeAt(i + 1);
+          if (d >= 0xdc00 && d <= 0xdfff) {
+            c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
+            i++;
+          }
+        }
+        state = step(dfa, state, c);
+      }
+      if (state < 0) return -1;
+    }
+    return labels[state] as number;
+  };
+}
+
+export { PatternSyntaxError };
