@@ -135,12 +135,20 @@ export async function makeCert(spec: CertSpec): Promise<MiniCert> {
     notBefore: spec.notBefore ?? DEFAULT_NOT_BEFORE,
     notAfter: spec.notAfter ?? DEFAULT_NOT_AFTER,
     publicKey: keys.publicKey,
-    signingKey: signingKeys.privateKey,
+    signingKey: await signingKeyFor(signingKeys.privateKey, signingAlgorithm),
     signingAlgorithm,
     extensions,
   });
   const der = new Uint8Array(cert.rawData);
   return { certificate: parseCertificate(der), x509: cert, keys, pem: encodePem("CERTIFICATE", der) };
+}
+
+/** @peculiar/x509 signs with the key's own algorithm: re-import an RSA key for another hash or PSS. */
+async function signingKeyFor(key: CryptoKey, algorithm: { name: string; hash?: string }): Promise<CryptoKey> {
+  const current = key.algorithm as { name: string; hash?: { name: string } };
+  if (!current.name.startsWith("RS") || (current.name === algorithm.name && current.hash?.name === algorithm.hash)) return key;
+  const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", key);
+  return webcrypto.subtle.importKey("pkcs8", pkcs8, { name: algorithm.name, hash: algorithm.hash ?? "SHA-256" }, false, ["sign"]) as Promise<CryptoKey>;
 }
 
 /** A CA (CA:TRUE, keyCertSign) issued by `issuer`, or a self-signed root. */
