@@ -8,3 +8,15 @@ export { parseKeySpec, formatKeySpec, generateKey, defaultKeySpec } from "./keys
 export type { ReadPrivateKeyOptions } from "./keys/read-private-key.js";
 export { readPrivateKey } from "./keys/read-private-key.js";
 export { MAX_PBKDF2_ITERATIONS } from "./keys/pbes2.js";
+export type { ExportPrivateKeyOptions, PrivateKeyFormat, SigningHash } from "./keys/export-private-key.js";
+export {
+  exportPrivateKeyPem,
+  exportPrivateKeyDer,
+  publicKeyOf,
+  toSigningKey,
+  toVerifyingKey,
+  signingAlgorithm,
+  defaultSigningHash,
+  keyMatchesCertificateSpki,
+  PKCS8_PBKDF2_ITERATIONS,
+} from "./keys/export-private-key.js";
