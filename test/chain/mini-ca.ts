@@ -11,7 +11,10 @@ import { encodePem } from "../../src/pki/pem.js";
  * EC P-256 by default (fast), with every extension under the test's control so that broken
  * certificates (CA:FALSE issuers, missing keyCertSign, unknown critical extensions…) are easy.
  */
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+
+type CryptoKeyPair = webcrypto.CryptoKeyPair;
+type CryptoKey = webcrypto.CryptoKey;
 
 export type KeyKind = "p256" | "p384" | "p521" | "ed25519" | "rsa2048";
 

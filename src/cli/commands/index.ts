@@ -12,4 +12,5 @@ export interface CommandEntry {
 
 export const commands: readonly CommandEntry[] = [
   { name: "inspect", describe: "Show certificates, keys and names in PEM, DER or PKCS#12 files", load: () => import("./inspect.js") },
+  { name: "verify", describe: "Validate a certificate's chain to trust anchors", load: () => import("./verify.js") },
 ];

@@ -1,0 +1,115 @@
+import { ExitCode, OthernameError } from "../../errors.js";
+import { loadAnchors, readCertificateFile } from "../../io/anchors.js";
+import { resolvePassword } from "../../io/password.js";
+import { leafAndExtras } from "../../pki/anchors.js";
+import type { Certificate } from "../../pki/certificate.js";
+import { validateChain, type ChainResult } from "../../pki/chain.js";
+import { defineCommand } from "../command.js";
+import type { CommandContext } from "../context.js";
+import { passwordOptions, type PasswordArgs } from "../password-options.js";
+
+interface VerifyArgs extends PasswordArgs {
+  readonly cert: string;
+  readonly ca: readonly string[];
+  readonly untrusted?: readonly string[];
+  readonly at?: string;
+  readonly json: boolean;
+  readonly "ca-pass-file"?: string;
+  readonly "ca-pass-env"?: string;
+}
+
+export default defineCommand<VerifyArgs>({
+  command: "verify <cert>",
+  describe: "Validate a certificate's chain to trust anchors (RFC 5280, as openssl verify)",
+  builder: (yargs) =>
+    passwordOptions(yargs)
+      .positional("cert", { type: "string", describe: "PEM, DER or PKCS#12 file; extra certificates in it are untrusted intermediates" })
+      .option("ca", { type: "string", array: true, demandOption: true, requiresArg: true, describe: "Trust anchors: PEM bundle, DER file, PKCS#12 truststore or directory of PEM files (repeatable)" })
+      .option("untrusted", { type: "string", array: true, requiresArg: true, describe: "PEM files of intermediate certificates that may complete the chain (repeatable)" })
+      .option("at", { type: "string", requiresArg: true, describe: "Validate at this ISO-8601 time instead of now, e.g. 2030-01-01T00:00:00Z" })
+      .option("ca-pass-file", { type: "string", requiresArg: true, describe: "Password of PKCS#12 --ca files, from the first line of FILE" })
+      .option("ca-pass-env", { type: "string", requiresArg: true, describe: "Password of PKCS#12 --ca files, from environment variable VAR" })
+      .conflicts("ca-pass-file", "ca-pass-env")
+      .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })
+      .example("$0 verify node1.crt --ca ca.crt", "Check node1.crt against the CA; exit 0 valid, 1 invalid")
+      .example("$0 verify node1.crt --ca ca.crt --untrusted intermediate.crt --at 2027-06-01T00:00:00Z", "Complete the chain with an intermediate and validate at a given time")
+      .example("$0 verify node1.p12 --pass-env P12_PASS --ca truststore.p12 --ca-pass-env TS_PASS --json", "PKCS#12 in, JSON out"),
+  run: async (args, ctx) => {
+    const at = args.at === undefined ? ctx.io.now() : parseAt(args.at);
+    const { leaf, extras } = await readLeaf(args, ctx);
+    const anchors = await loadAnchors(args.ca, { cwd: ctx.io.cwd, passFile: args["ca-pass-file"], passEnv: args["ca-pass-env"] }, ctx.io);
+    const untrusted: Certificate[] = [...extras];
+    for (const path of args.untrusted ?? []) {
+      const file = await readCertificateFile(path, { cwd: ctx.io.cwd, password: undefined, flag: "--untrusted" });
+      untrusted.push(...file.certificates.map((entry) => entry.certificate));
+    }
+    const result = validateChain({ leaf, intermediates: untrusted, anchors, at });
+    if (args.json) ctx.json(toJson(result));
+    else for (const line of describe(args.cert, result, at)) ctx.out(line);
+    return result.ok ? ExitCode.ok : ExitCode.no;
+  },
+});
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function parseAt(text: string): Date {
+  const time = ISO_8601.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(time)) {
+    throw new OthernameError("USAGE_AT", `invalid --at ${JSON.stringify(text)}: not an ISO-8601 date and time`, {
+      kind: "usage",
+      hint: "Write it like 2030-01-01T00:00:00Z (or 2030-01-01).",
+    });
+  }
+  return new Date(time);
+}
+
+async function readLeaf(args: VerifyArgs, ctx: CommandContext): Promise<{ leaf: Certificate; extras: Certificate[] }> {
+  if (args.pass !== undefined) ctx.warn("--pass puts the password in the process list; prefer --pass-file or --pass-env");
+  const given = await resolvePassword({ file: args["pass-file"], env: args["pass-env"], value: args.pass }, ctx.io);
+  const read = (password: string | undefined) =>
+    readCertificateFile(args.cert, { cwd: ctx.io.cwd, password, flag: "certificate", passwordFlags: "--pass-file FILE or --pass-env VAR" });
+  let file;
+  try {
+    file = await read(given);
+  } catch (error) {
+    const needsPassword = error instanceof OthernameError && error.code === "PASSWORD_REQUIRED";
+    if (!needsPassword || given !== undefined || !ctx.io.stdinIsTTY) throw error;
+    file = await read(await resolvePassword({ prompt: `Password for ${args.cert}: ` }, ctx.io));
+  }
+  const { leaf, extras } = leafAndExtras(file);
+  if (!leaf) {
+    throw new OthernameError("NO_CERTIFICATE", `cannot verify ${args.cert}: the file holds no certificate`, {
+      hint: "Give the certificate file (PEM, DER or PKCS#12), not only its key.",
+    });
+  }
+  return { leaf, extras };
+}
+
+function toJson(result: ChainResult) {
+  return {
+    ok: result.ok,
+    path: result.path.map((cert) => ({ subject: cert.subject, issuer: cert.issuer })),
+    failures: result.failures.map((failure) => ({ index: failure.index, code: failure.code, message: failure.message })),
+  };
+}
+
+/** The path as links `subject ← issuer`, leaf first, with each failure under its certificate. */
+function describe(source: string, result: ChainResult, at: Date): string[] {
+  const lines: string[] = [];
+  const top = result.path.length - 1;
+  const anchored = !result.failures.some((failure) => failure.code === "NO_PATH");
+  result.path.forEach((cert, index) => {
+    let link: string;
+    if (index < top) link = `${cert.subject} ← ${(result.path[index + 1] as Certificate).subject}`;
+    else if (!anchored) link = `${cert.subject} ← ${cert.issuer} (not found)`;
+    else if (top === 0) link = `${cert.subject} (itself a trust anchor)`;
+    else link = `${cert.subject} (trust anchor)`;
+    const failures = result.failures.filter((failure) => failure.index === index);
+    lines.push(`${failures.length > 0 ? "✗" : "✓"} [${index}] ${link}`);
+    for (const failure of failures) lines.push(`      ${failure.code}: ${failure.message}`);
+  });
+  const when = at.toISOString().replace(".000Z", "Z");
+  if (result.ok) lines.push(`OK: ${source} chains to a trust anchor at ${when}`);
+  else lines.push(`INVALID: ${source}: ${result.failures.length} problem${result.failures.length === 1 ? "" : "s"} at ${when}`);
+  return lines;
+}
