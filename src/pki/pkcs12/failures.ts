@@ -81,3 +81,19 @@ function oidNameSuffix(oid: string): string {
   const name = KNOWN_UNSUPPORTED[oid];
   return name === undefined ? "" : ` (${name})`;
 }
+
+/** Thrown by the parsers for an algorithm we do not implement; the reader adds the subject. */
+export class Unsupported extends Error {
+  override readonly name = "Unsupported";
+  constructor(
+    readonly what: string,
+    readonly oid: string,
+  ) {
+    super(`unsupported ${what} ${oid}`);
+  }
+}
+
+/** A decryption whose padding (or decrypted structure) is wrong: the password did not fit. */
+export class DecryptionFailed extends Error {
+  override readonly name = "DecryptionFailed";
+}

@@ -1,0 +1,6 @@
+/** PKCS#12 (RFC 7292) read and write: the public surface of src/pki/pkcs12. */
+export { readPkcs12 } from "./read.js";
+export type { Pkcs12Certificate, Pkcs12Contents, Pkcs12Key, ReadPkcs12Options } from "./read.js";
+export { isPkcs12 } from "./sniff.js";
+export { Pkcs12ErrorCode } from "./failures.js";
+export { DEFAULT_MAX_ITERATIONS } from "./limits.js";

@@ -1,0 +1,282 @@
+import { createCipheriv, createDecipheriv, pbkdf2 as pbkdf2Callback } from "node:crypto";
+import { promisify } from "node:util";
+import * as asn1js from "asn1js";
+import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
+import type { WorkBudget } from "./budget.js";
+import { algorithmParameters, integerValue, octetsValue, oidValue, sequenceItems, toArrayBuffer } from "./der.js";
+import { DecryptionFailed, Malformed, Unsupported } from "./failures.js";
+import { KdfPurpose, pkcs12Kdf } from "./kdf.js";
+import { MAX_SALT_BYTES } from "./limits.js";
+import type { HashName } from "./oids.js";
+import { HMAC_BY_OID, Oid, hashLabel } from "./oids.js";
+import { rc2CbcDecrypt } from "./rc2.js";
+
+const pbkdf2 = promisify(pbkdf2Callback);
+
+/** The password in the encodings the schemes need (see `passwordForms`). */
+export interface PasswordForms {
+  /** PKCS#12 KDF candidates in the order to try: BMPString, then (for "") the absent password. */
+  readonly bmp: readonly Uint8Array[];
+  /** PBES2/PBKDF2 and PBMAC1 take the UTF-8 bytes (RFC 8018 §3 leaves the encoding to the application). */
+  readonly utf8: Uint8Array;
+}
+
+type NodeCipher = "des-ede3-cbc" | "des-ede-cbc" | "aes-128-cbc" | "aes-192-cbc" | "aes-256-cbc";
+
+/** RFC 7292 Appendix C: the PKCS#12 PBE schemes (SHA-1 KDF of Appendix B). */
+export interface Pkcs12PbeScheme {
+  readonly kind: "pkcs12-pbe";
+  readonly name: string;
+  readonly cipher: NodeCipher | "rc2-cbc";
+  readonly keyLength: number;
+  readonly rc2EffectiveBits: number;
+  readonly salt: Uint8Array;
+  readonly iterations: number;
+}
+
+/** RFC 8018 §6.2: PBES2 with PBKDF2. */
+export interface Pbes2Scheme {
+  readonly kind: "pbes2";
+  readonly name: string;
+  readonly prf: HashName;
+  readonly cipher: NodeCipher;
+  readonly keyLength: number;
+  readonly salt: Uint8Array;
+  readonly iterations: number;
+  readonly iv: Uint8Array;
+}
+
+export type EncryptionScheme = Pkcs12PbeScheme | Pbes2Scheme;
+
+const PKCS12_PBE: Readonly<Record<string, { name: string; cipher: NodeCipher | "rc2-cbc"; keyLength: number; rc2Bits: number }>> = {
+  [Oid.pbeWithSHAAnd3KeyTripleDESCBC]: { name: "pbeWithSHAAnd3-KeyTripleDES-CBC", cipher: "des-ede3-cbc", keyLength: 24, rc2Bits: 0 },
+  [Oid.pbeWithSHAAnd2KeyTripleDESCBC]: { name: "pbeWithSHAAnd2-KeyTripleDES-CBC", cipher: "des-ede-cbc", keyLength: 16, rc2Bits: 0 },
+  [Oid.pbeWithSHAAnd128BitRC2CBC]: { name: "pbeWithSHAAnd128BitRC2-CBC", cipher: "rc2-cbc", keyLength: 16, rc2Bits: 128 },
+  [Oid.pbeWithSHAAnd40BitRC2CBC]: { name: "pbeWithSHAAnd40BitRC2-CBC", cipher: "rc2-cbc", keyLength: 5, rc2Bits: 40 },
+};
+
+const PBES2_CIPHERS: Readonly<Record<string, { name: string; cipher: NodeCipher; keyLength: number; ivLength: number }>> = {
+  [Oid.aes128Cbc]: { name: "AES-128-CBC", cipher: "aes-128-cbc", keyLength: 16, ivLength: 16 },
+  [Oid.aes192Cbc]: { name: "AES-192-CBC", cipher: "aes-192-cbc", keyLength: 24, ivLength: 16 },
+  [Oid.aes256Cbc]: { name: "AES-256-CBC", cipher: "aes-256-cbc", keyLength: 32, ivLength: 16 },
+  [Oid.desEde3Cbc]: { name: "DES-EDE3-CBC", cipher: "des-ede3-cbc", keyLength: 24, ivLength: 8 },
+};
+
+/** An iteration count as a number (huge ones stay huge, so the cap refuses them). */
+export function iterationCount(node: asn1js.AsnType | undefined, what: string): number {
+  const value = integerValue(node, what);
+  if (value < 1n) throw new Malformed(`${what} is ${value}, not a positive iteration count`);
+  return value > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(value);
+}
+
+function saltValue(node: asn1js.AsnType | undefined, what: string): Uint8Array {
+  const salt = octetsValue(node, what);
+  if (salt.length > MAX_SALT_BYTES) throw new Malformed(`${what} is ${salt.length} bytes long`);
+  return salt;
+}
+
+/** Reads an encryption AlgorithmIdentifier (EncryptedData or EncryptedPrivateKeyInfo). */
+export function parseEncryptionScheme(algorithm: AlgorithmIdentifier): EncryptionScheme {
+  const oid = algorithm.algorithm;
+  const pbe = PKCS12_PBE[oid];
+  if (pbe !== undefined) {
+    // RFC 7292 Appendix C: pkcs-12PbeParams ::= SEQUENCE { salt OCTET STRING, iterations INTEGER }.
+    const params = algorithmParameters(algorithm.parameters, `${pbe.name} parameters`);
+    if (params === null) throw new Malformed(`${pbe.name} has no parameters`);
+    const [salt, iterations] = sequenceItems(params, `${pbe.name} parameters`, 2, 2);
+    return {
+      kind: "pkcs12-pbe",
+      name: pbe.name,
+      cipher: pbe.cipher,
+      keyLength: pbe.keyLength,
+      rc2EffectiveBits: pbe.rc2Bits,
+      salt: saltValue(salt, `${pbe.name} salt`),
+      iterations: iterationCount(iterations, `${pbe.name} iteration count`),
+    };
+  }
+  if (oid === Oid.pbes2) return parsePbes2(algorithm);
+  throw new Unsupported("encryption algorithm", oid);
+}
+
+function parsePbes2(algorithm: AlgorithmIdentifier): Pbes2Scheme {
+  // RFC 8018 A.4: PBES2-params ::= SEQUENCE { keyDerivationFunc, encryptionScheme }.
+  const params = algorithmParameters(algorithm.parameters, "PBES2 parameters");
+  if (params === null) throw new Malformed("PBES2 has no parameters");
+  const [kdf, scheme] = sequenceItems(params, "PBES2 parameters", 2, 2);
+  const [kdfOid, kdfParams] = sequenceItems(kdf!, "PBES2 key derivation function", 1, 2);
+  const kdfId = oidValue(kdfOid, "PBES2 key derivation function");
+  if (kdfId !== Oid.pbkdf2) throw new Unsupported("PBES2 key derivation function", kdfId);
+  const pbkdf2Params = parsePbkdf2Params(kdfParams);
+  const [cipherOid, cipherParams] = sequenceItems(scheme!, "PBES2 encryption scheme", 1, 2);
+  const cipherId = oidValue(cipherOid, "PBES2 encryption scheme");
+  const cipher = PBES2_CIPHERS[cipherId];
+  if (cipher === undefined) throw new Unsupported("PBES2 encryption scheme", cipherId);
+  const iv = octetsValue(cipherParams, `${cipher.name} IV`);
+  if (iv.length !== cipher.ivLength) throw new Malformed(`${cipher.name} IV is ${iv.length} bytes, expected ${cipher.ivLength}`);
+  if (pbkdf2Params.keyLength !== undefined && pbkdf2Params.keyLength !== cipher.keyLength) {
+    throw new Malformed(`PBKDF2 key length ${pbkdf2Params.keyLength} does not fit ${cipher.name}`);
+  }
+  return {
+    kind: "pbes2",
+    name: `PBES2(PBKDF2-HMAC-${hashLabel(pbkdf2Params.prf)}, ${cipher.name})`,
+    prf: pbkdf2Params.prf,
+    cipher: cipher.cipher,
+    keyLength: cipher.keyLength,
+    salt: pbkdf2Params.salt,
+    iterations: pbkdf2Params.iterations,
+    iv,
+  };
+}
+
+export interface Pbkdf2Params {
+  readonly salt: Uint8Array;
+  readonly iterations: number;
+  readonly keyLength: number | undefined;
+  readonly prf: HashName;
+}
+
+/**
+ * RFC 8018 A.2: PBKDF2-params ::= SEQUENCE { salt CHOICE { specified OCTET STRING, otherSource },
+ * iterationCount INTEGER, keyLength INTEGER OPTIONAL, prf AlgorithmIdentifier DEFAULT hmacWithSHA1 }.
+ */
+export function parsePbkdf2Params(node: asn1js.AsnType | undefined): Pbkdf2Params {
+  if (node === undefined) throw new Malformed("PBKDF2 has no parameters");
+  const items = sequenceItems(node, "PBKDF2 parameters", 2, 4);
+  if (items[0] instanceof asn1js.Sequence) throw new Unsupported("PBKDF2 salt source", oidValue(items[0].valueBlock.value[0], "PBKDF2 salt source"));
+  const salt = saltValue(items[0], "PBKDF2 salt");
+  const iterations = iterationCount(items[1], "PBKDF2 iteration count");
+  let keyLength: number | undefined;
+  let prf: HashName = "sha1";
+  for (const item of items.slice(2)) {
+    if (item instanceof asn1js.Integer && keyLength === undefined) {
+      const length = integerValue(item, "PBKDF2 key length");
+      if (length < 1n || length > 1024n) throw new Malformed(`PBKDF2 key length ${length} is absurd`);
+      keyLength = Number(length);
+    } else if (item instanceof asn1js.Sequence) {
+      const [prfOid] = sequenceItems(item, "PBKDF2 PRF", 1, 2);
+      const prfId = oidValue(prfOid, "PBKDF2 PRF");
+      const hash = HMAC_BY_OID[prfId];
+      if (hash === undefined) throw new Unsupported("PBKDF2 pseudo-random function", prfId);
+      prf = hash;
+    } else {
+      throw new Malformed("PBKDF2 parameters have an unexpected element");
+    }
+  }
+  return { salt, iterations, keyLength, prf };
+}
+
+export async function pbkdf2Bytes(password: Uint8Array, salt: Uint8Array, iterations: number, length: number, prf: HashName): Promise<Uint8Array> {
+  return new Uint8Array(await pbkdf2(password, salt, iterations, length, prf));
+}
+
+/**
+ * Decrypts `data` under `scheme`. For the PKCS#12 PBE schemes each password candidate is tried
+ * until the padding is right and `accept` (a structural check) agrees; throws DecryptionFailed.
+ */
+export async function decrypt(
+  scheme: EncryptionScheme,
+  passwords: PasswordForms,
+  data: Uint8Array,
+  budget: WorkBudget,
+  accept: (plaintext: Uint8Array) => boolean,
+): Promise<Uint8Array> {
+  if (scheme.kind === "pbes2") {
+    budget.spend(scheme.iterations, scheme.name);
+    const key = await pbkdf2Bytes(passwords.utf8, scheme.salt, scheme.iterations, scheme.keyLength, scheme.prf);
+    const plaintext = nodeDecrypt(scheme.cipher, key, scheme.iv, data);
+    if (plaintext === null || !accept(plaintext)) throw new DecryptionFailed(`${scheme.name} decryption failed`);
+    return plaintext;
+  }
+  for (const password of passwords.bmp) {
+    // Key (ID 1) and IV (ID 2) are two derivations of the same iteration count.
+    budget.spend(scheme.iterations * 2, scheme.name);
+    const [key, iv] = await Promise.all([
+      pkcs12Kdf({ hash: "sha1", password, salt: scheme.salt, iterations: scheme.iterations, purpose: KdfPurpose.key, length: scheme.keyLength }),
+      pkcs12Kdf({ hash: "sha1", password, salt: scheme.salt, iterations: scheme.iterations, purpose: KdfPurpose.iv, length: 8 }),
+    ]);
+    const plaintext = scheme.cipher === "rc2-cbc" ? rc2Decrypt(key, scheme.rc2EffectiveBits, iv, data) : nodeDecrypt(scheme.cipher, key, iv, data);
+    if (plaintext !== null && accept(plaintext)) return plaintext;
+  }
+  throw new DecryptionFailed(`${scheme.name} decryption failed`);
+}
+
+function nodeDecrypt(cipher: NodeCipher, key: Uint8Array, iv: Uint8Array, data: Uint8Array): Uint8Array | null {
+  const blockSize = cipher.startsWith("aes") ? 16 : 8;
+  if (data.length === 0 || data.length % blockSize !== 0) return null;
+  try {
+    const decipher = createDecipheriv(cipher, key, iv);
+    const head = decipher.update(data);
+    const tail = decipher.final();
+    return new Uint8Array(Buffer.concat([head, tail]));
+  } catch {
+    return null; // bad padding: the key (so the password) is wrong
+  }
+}
+
+function rc2Decrypt(key: Uint8Array, bits: number, iv: Uint8Array, data: Uint8Array): Uint8Array | null {
+  if (data.length === 0 || data.length % 8 !== 0) return null;
+  return stripPadding(rc2CbcDecrypt(key, bits, iv, data), 8);
+}
+
+/** PKCS#5 padding (RFC 8018 §6.1.1 step 4) removal; null when the padding is wrong. */
+export function stripPadding(plaintext: Uint8Array, blockSize: number): Uint8Array | null {
+  const pad = plaintext[plaintext.length - 1];
+  if (pad === undefined || pad < 1 || pad > blockSize || pad > plaintext.length) return null;
+  for (let i = plaintext.length - pad; i < plaintext.length; i++) if (plaintext[i] !== pad) return null;
+  return plaintext.subarray(0, plaintext.length - pad);
+}
+
+export interface Encrypted {
+  readonly algorithm: AlgorithmIdentifier;
+  readonly ciphertext: Uint8Array;
+}
+
+/** PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, as JDK 17 writes keystores. */
+export async function encryptPbes2Aes256(
+  password: string,
+  plaintext: Uint8Array,
+  options: { readonly iterations: number; readonly salt: Uint8Array; readonly iv: Uint8Array },
+): Promise<Encrypted> {
+  const key = await pbkdf2Bytes(Buffer.from(password, "utf8"), options.salt, options.iterations, 32, "sha256");
+  const cipher = createCipheriv("aes-256-cbc", key, options.iv);
+  const ciphertext = new Uint8Array(Buffer.concat([cipher.update(plaintext), cipher.final()]));
+  const params = new asn1js.Sequence({
+    value: [
+      new asn1js.Sequence({
+        value: [
+          new asn1js.ObjectIdentifier({ value: Oid.pbkdf2 }),
+          new asn1js.Sequence({
+            value: [
+              new asn1js.OctetString({ valueHex: toArrayBuffer(options.salt) }),
+              new asn1js.Integer({ value: options.iterations }),
+              new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: Oid.hmacWithSHA256 }), new asn1js.Null()] }),
+            ],
+          }),
+        ],
+      }),
+      new asn1js.Sequence({
+        value: [new asn1js.ObjectIdentifier({ value: Oid.aes256Cbc }), new asn1js.OctetString({ valueHex: toArrayBuffer(options.iv) })],
+      }),
+    ],
+  });
+  return { algorithm: new AlgorithmIdentifier({ algorithm: Oid.pbes2, parameters: params.toBER(false) }), ciphertext };
+}
+
+/** pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 Appendix C), for consumers stuck on OpenSSL 1.0. */
+export async function encryptPkcs12TripleDes(
+  bmpPassword: Uint8Array,
+  plaintext: Uint8Array,
+  options: { readonly iterations: number; readonly salt: Uint8Array },
+): Promise<Encrypted> {
+  const common = { hash: "sha1", password: bmpPassword, salt: options.salt, iterations: options.iterations } as const;
+  const [key, iv] = await Promise.all([
+    pkcs12Kdf({ ...common, purpose: KdfPurpose.key, length: 24 }),
+    pkcs12Kdf({ ...common, purpose: KdfPurpose.iv, length: 8 }),
+  ]);
+  const cipher = createCipheriv("des-ede3-cbc", key, iv);
+  const ciphertext = new Uint8Array(Buffer.concat([cipher.update(plaintext), cipher.final()]));
+  const params = new asn1js.Sequence({
+    value: [new asn1js.OctetString({ valueHex: toArrayBuffer(options.salt) }), new asn1js.Integer({ value: options.iterations })],
+  });
+  return { algorithm: new AlgorithmIdentifier({ algorithm: Oid.pbeWithSHAAnd3KeyTripleDESCBC, parameters: params.toBER(false) }), ciphertext };
+}

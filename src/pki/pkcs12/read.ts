@@ -1,0 +1,367 @@
+import { X509Certificate, createPrivateKey, createPublicKey } from "node:crypto";
+import * as asn1js from "asn1js";
+import { AsnParser, AsnSerializer } from "@peculiar/asn1-schema";
+import { AuthenticatedSafe, PFX } from "@peculiar/asn1-pfx";
+import { PrivateKeyInfo } from "@peculiar/asn1-pkcs8";
+import { AlgorithmIdentifier, Certificate } from "@peculiar/asn1-x509";
+import { OthernameError } from "../../errors.js";
+import type { ParsedBag } from "./bags.js";
+import { BagCounter, parseSafeContents, parseWith } from "./bags.js";
+import { WorkBudget } from "./budget.js";
+import { bytesEqual, checkTlvStructure, concatBytes, integerValue, octetsValue, oidValue, parseAsn1, sequenceItems } from "./der.js";
+import { DecryptionFailed, Malformed, Pkcs12Failures, Unsupported } from "./failures.js";
+import { bmpPassword } from "./kdf.js";
+import { DEFAULT_MAX_ITERATIONS, MAX_CONTENT_INFOS, MAX_FILE_BYTES } from "./limits.js";
+import type { MacScheme } from "./mac.js";
+import { parseMac, verifyMac } from "./mac.js";
+import { Oid } from "./oids.js";
+import type { EncryptionScheme, PasswordForms } from "./pbe.js";
+import { decrypt, parseEncryptionScheme } from "./pbe.js";
+import { isPkcs12 } from "./sniff.js";
+
+export interface Pkcs12Key {
+  /** The unencrypted PKCS#8 PrivateKeyInfo, DER. */
+  readonly pkcs8: Uint8Array;
+  readonly friendlyName?: string;
+  readonly localKeyId?: Uint8Array;
+  /** Index into `certificates` of this key's certificate (by localKeyId, else by public key). */
+  readonly certificateIndex?: number;
+  /** Certificate indexes from the key's certificate up towards its root, by issuer/subject name. */
+  readonly chain: readonly number[];
+}
+
+export interface Pkcs12Certificate {
+  readonly der: Uint8Array;
+  readonly friendlyName?: string;
+  readonly localKeyId?: Uint8Array;
+  /** Carries Java's trusted-key-usage attribute: keytool lists it as a trustedCertEntry. */
+  readonly trusted: boolean;
+}
+
+export interface Pkcs12Contents {
+  readonly keys: readonly Pkcs12Key[];
+  readonly certificates: readonly Pkcs12Certificate[];
+  /** The integrity MAC, or null for a file without one (`openssl pkcs12 -nomac`). */
+  readonly mac: { readonly algorithm: string; readonly iterations: number } | null;
+  /** Names of the encryption schemes seen (contents and keys), in order of appearance. */
+  readonly encryption: readonly string[];
+}
+
+export interface ReadPkcs12Options {
+  /** Cap on one key derivation's iteration count; default 10,000,000. */
+  readonly maxIterations?: number;
+  /** The file name, used in error messages. */
+  readonly source?: string;
+}
+
+/**
+ * Reads a PFX (RFC 7292): verifies the MAC, decrypts the contents and keys, and pairs keys with
+ * their certificates. Errors: NOT_PKCS12, PKCS12_CORRUPT, PKCS12_WRONG_PASSWORD,
+ * PKCS12_UNSUPPORTED_ALGORITHM (naming the OID), PKCS12_LIMIT_EXCEEDED.
+ */
+export async function readPkcs12(bytes: Uint8Array, password: string, options: ReadPkcs12Options = {}): Promise<Pkcs12Contents> {
+  const failures = new Pkcs12Failures(options.source ?? "data");
+  const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS;
+  if (!Number.isSafeInteger(maxIterations) || maxIterations < 1) {
+    throw new OthernameError("PKCS12_INVALID_OPTION", `cannot read PKCS#12 ${failures.subject}: maxIterations must be a positive integer, got ${maxIterations}`, {
+      kind: "usage",
+      hint: "Pass a whole number of iterations, e.g. 10000000.",
+    });
+  }
+  if (bytes.length > MAX_FILE_BYTES) {
+    throw failures.limit(`the file is ${bytes.length} bytes, more than ${MAX_FILE_BYTES}`, "PKCS#12 keystores are kilobytes; check that this is the right file.");
+  }
+  if (!isPkcs12(bytes)) throw failures.notPkcs12("it does not start with a PFX version 3 structure");
+  try {
+    return await readPfx(bytes, password, new WorkBudget(maxIterations, failures), failures);
+  } catch (error) {
+    throw translate(error, failures);
+  }
+}
+
+function translate(error: unknown, failures: Pkcs12Failures): OthernameError {
+  if (error instanceof OthernameError) return error;
+  if (error instanceof Unsupported) return failures.unsupported(error.what, error.oid);
+  if (error instanceof DecryptionFailed) return failures.wrongPassword(error.message);
+  if (error instanceof Malformed) return failures.corrupt(error.message, error);
+  // Anything else thrown while parsing hostile bytes (asn1js, RangeError) is still bad input.
+  return failures.corrupt(error instanceof Error ? error.message : String(error), error);
+}
+
+/** What one ContentInfo of the AuthenticatedSafe holds before any derivation. */
+type PlannedContent =
+  | { readonly kind: "plain"; readonly bags: readonly ParsedBag[] }
+  | { readonly kind: "encrypted"; readonly scheme: EncryptionScheme; readonly ciphertext: Uint8Array };
+
+export function passwordForms(password: string): PasswordForms {
+  const bmp = bmpPassword(password);
+  // OpenSSL tries "" both as the empty BMPString (two zero bytes) and as no password at all.
+  return { bmp: password === "" ? [bmp, new Uint8Array(0)] : [bmp], utf8: new Uint8Array(Buffer.from(password, "utf8")) };
+}
+
+async function readPfx(bytes: Uint8Array, password: string, budget: WorkBudget, failures: Pkcs12Failures): Promise<Pkcs12Contents> {
+  const pfx = parseWith(bytes, PFX, "PFX");
+  if (pfx.version !== 3) throw new Malformed(`PFX version ${pfx.version}`);
+  if (pfx.authSafe.contentType === Oid.signedData) throw new Unsupported("integrity mode", Oid.signedData);
+  if (pfx.authSafe.contentType !== Oid.data) throw new Unsupported("authSafe content type", pfx.authSafe.contentType);
+  const authSafeContent = octetsValue(parseAsn1(pfx.authSafe.content, "authSafe"), "authSafe");
+  const mac = pfx.macData.mac.digestAlgorithm.algorithm === "" ? null : parseMac(pfx.macData);
+
+  const counter = new BagCounter();
+  const authenticatedSafe = parseWith(authSafeContent, AuthenticatedSafe, "AuthenticatedSafe");
+  if (authenticatedSafe.length > MAX_CONTENT_INFOS) throw new Malformed(`${authenticatedSafe.length} ContentInfos in the AuthenticatedSafe`);
+  const planned: PlannedContent[] = authenticatedSafe.map((info) => planContent(info.contentType, info.content, counter));
+
+  // Every iteration count known before decryption is checked before any derivation starts.
+  if (mac !== null) budget.check(mac.iterations, `MAC ${mac.name}`);
+  for (const entry of planned) {
+    if (entry.kind === "encrypted") budget.check(entry.scheme.iterations, entry.scheme.name);
+    else for (const bag of entry.bags) if (bag.type === "shroudedKey") budget.check(bag.scheme.iterations, bag.scheme.name);
+  }
+
+  let passwords = passwordForms(password);
+  if (mac !== null && passwords.bmp.length > 1) {
+    // Empty password: learn from the MAC which of the two forms the file uses, then decrypt with it first.
+    const matched = await verifyMac(mac, passwords, authSafeContent, budget);
+    if (matched === null) throw failures.wrongPassword(macMismatch(mac));
+    passwords = { ...passwords, bmp: [matched, ...passwords.bmp.filter((candidate) => candidate !== matched)] };
+  } else if (mac !== null) {
+    // Start the decryptions first (PBKDF2 runs on libuv's pool) and check the MAC meanwhile;
+    // their failures are only reported once the MAC has matched, since a mismatch explains them.
+    const resolving = Promise.allSettled(planned.map((entry) => resolveContent(entry, passwords, budget, counter, true)));
+    if ((await verifyMac(mac, passwords, authSafeContent, budget)) === null) throw failures.wrongPassword(macMismatch(mac));
+    return collect(planned, await resolving, mac);
+  }
+  const resolved = await Promise.allSettled(planned.map((entry) => resolveContent(entry, passwords, budget, counter, mac !== null)));
+  return collect(planned, resolved, mac);
+}
+
+function collect(planned: readonly PlannedContent[], resolved: readonly PromiseSettledResult<ResolvedBag[]>[], mac: MacScheme | null): Pkcs12Contents {
+  const names: string[] = [];
+  const bags: ResolvedBag[] = [];
+  for (const [index, result] of resolved.entries()) {
+    if (result.status === "rejected") throw result.reason;
+    const entry = planned[index]!;
+    if (entry.kind === "encrypted") names.push(entry.scheme.name);
+    for (const bag of result.value) {
+      if (bag.scheme !== undefined) names.push(bag.scheme);
+      bags.push(bag);
+    }
+  }
+  return assemble(bags, mac, [...new Set(names)]);
+}
+
+function macMismatch(mac: MacScheme): string {
+  return `${mac.name} MAC verification failed: the password is wrong or the file was altered`;
+}
+
+function planContent(contentType: string, content: ArrayBuffer, counter: BagCounter): PlannedContent {
+  switch (contentType) {
+    case Oid.data:
+      return { kind: "plain", bags: parseSafeContents(octetsValue(parseAsn1(content, "Data content"), "Data content"), counter) };
+    case Oid.encryptedData:
+      return planEncryptedData(parseAsn1(content, "EncryptedData"));
+    default:
+      throw new Unsupported("AuthenticatedSafe content type", contentType);
+  }
+}
+
+/**
+ * CMS EncryptedData (RFC 5652 §8): SEQUENCE { version, EncryptedContentInfo SEQUENCE {
+ * contentType, contentEncryptionAlgorithm, [0] IMPLICIT OCTET STRING }, [1] attributes OPTIONAL }.
+ */
+function planEncryptedData(node: asn1js.AsnType): PlannedContent {
+  const [version, info] = sequenceItems(node, "EncryptedData", 2, 3);
+  integerValue(version, "EncryptedData version");
+  const [, algorithm, encrypted] = sequenceItems(info!, "EncryptedContentInfo", 3, 3);
+  oidValue(info instanceof asn1js.Sequence ? info.valueBlock.value[0] : undefined, "EncryptedContentInfo content type");
+  let scheme: EncryptionScheme;
+  try {
+    scheme = parseEncryptionScheme(AsnParser.fromASN(algorithm!, AlgorithmIdentifier));
+  } catch (error) {
+    if (error instanceof Unsupported || error instanceof Malformed) throw error;
+    throw new Malformed(`EncryptedData algorithm: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (encrypted === undefined || encrypted.idBlock.tagClass !== 3 || encrypted.idBlock.tagNumber !== 0) {
+    throw new Malformed("EncryptedData has no [0] encrypted content");
+  }
+  return { kind: "encrypted", scheme, ciphertext: implicitOctets(encrypted) };
+}
+
+/** The bytes of a [0] IMPLICIT OCTET STRING, primitive or (BER) constructed of OCTET STRINGs. */
+function implicitOctets(node: asn1js.AsnType): Uint8Array {
+  if (!node.idBlock.isConstructed) return new Uint8Array((node as asn1js.Primitive).valueBlock.valueHexView);
+  const parts = (node as asn1js.Constructed).valueBlock.value.map((part) => octetsValue(part, "encrypted content"));
+  return concatBytes(parts);
+}
+
+interface ResolvedBag {
+  readonly type: "key" | "certificate";
+  readonly der: Uint8Array;
+  readonly friendlyName?: string;
+  readonly localKeyId?: Uint8Array;
+  readonly trusted: boolean;
+  readonly scheme?: string;
+}
+
+/** Decrypts an encrypted content and every shrouded key in it; keeps the order of bags. */
+async function resolveContent(
+  entry: PlannedContent,
+  passwords: PasswordForms,
+  budget: WorkBudget,
+  counter: BagCounter,
+  macVerified: boolean,
+): Promise<ResolvedBag[]> {
+  let bags: readonly ParsedBag[];
+  if (entry.kind === "plain") {
+    bags = entry.bags;
+  } else {
+    const plaintext = await decryptOrExplain(entry.scheme, passwords, entry.ciphertext, budget, macVerified, "certificate contents", looksLikeDer);
+    bags = parseSafeContents(plaintext, counter);
+  }
+  return Promise.all(
+    bags.map(async (bag): Promise<ResolvedBag> => {
+      const attributes = {
+        ...(bag.attributes.friendlyName !== undefined ? { friendlyName: bag.attributes.friendlyName } : {}),
+        ...(bag.attributes.localKeyId !== undefined ? { localKeyId: bag.attributes.localKeyId } : {}),
+        trusted: bag.attributes.trusted,
+      };
+      switch (bag.type) {
+        case "certificate":
+          return { type: "certificate", der: bag.der, ...attributes };
+        case "key":
+          return { type: "key", der: bag.pkcs8, ...attributes };
+        case "shroudedKey": {
+          const pkcs8 = await decryptOrExplain(bag.scheme, passwords, bag.encrypted, budget, macVerified, "private key", isPrivateKeyInfo);
+          return { type: "key", der: pkcs8, ...attributes, scheme: bag.scheme.name };
+        }
+      }
+    }),
+  );
+}
+
+async function decryptOrExplain(
+  scheme: EncryptionScheme,
+  passwords: PasswordForms,
+  ciphertext: Uint8Array,
+  budget: WorkBudget,
+  macVerified: boolean,
+  what: string,
+  accept: (plaintext: Uint8Array) => boolean,
+): Promise<Uint8Array> {
+  try {
+    return await decrypt(scheme, passwords, ciphertext, budget, accept);
+  } catch (error) {
+    if (!(error instanceof DecryptionFailed)) throw error;
+    // RFC 7292 allows a privacy password distinct from the integrity password.
+    throw new DecryptionFailed(
+      macVerified
+        ? `the MAC matched but the ${what} (${scheme.name}) do not decrypt with this password`
+        : `the ${what} (${scheme.name}) do not decrypt with this password and the file has no MAC to tell`,
+    );
+  }
+}
+
+function looksLikeDer(plaintext: Uint8Array): boolean {
+  try {
+    checkTlvStructure(plaintext, "decrypted contents");
+    return plaintext[0] === 0x30;
+  } catch {
+    return false;
+  }
+}
+
+function isPrivateKeyInfo(plaintext: Uint8Array): boolean {
+  if (!looksLikeDer(plaintext)) return false;
+  try {
+    AsnParser.parse(plaintext, PrivateKeyInfo);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface CertificateFacts {
+  readonly subject: Uint8Array;
+  readonly issuer: Uint8Array;
+  readonly spki: Uint8Array | undefined;
+}
+
+function assemble(bags: readonly ResolvedBag[], mac: MacScheme | null, encryption: readonly string[]): Pkcs12Contents {
+  const certificates: Pkcs12Certificate[] = [];
+  const rawKeys: ResolvedBag[] = [];
+  for (const bag of bags) {
+    if (bag.type === "key") {
+      rawKeys.push(bag);
+      continue;
+    }
+    certificates.push({
+      der: bag.der,
+      ...(bag.friendlyName !== undefined ? { friendlyName: bag.friendlyName } : {}),
+      ...(bag.localKeyId !== undefined ? { localKeyId: bag.localKeyId } : {}),
+      trusted: bag.trusted,
+    });
+  }
+  const facts = certificates.map((certificate) => certificateFacts(certificate.der));
+  const keys = rawKeys.map((bag): Pkcs12Key => {
+    let certificateIndex: number | undefined;
+    if (bag.localKeyId !== undefined) {
+      const id = bag.localKeyId;
+      const index = certificates.findIndex((certificate) => certificate.localKeyId !== undefined && bytesEqual(certificate.localKeyId, id));
+      if (index >= 0) certificateIndex = index;
+    }
+    if (certificateIndex === undefined) {
+      const spki = publicKeyOf(bag.der);
+      if (spki !== undefined) {
+        const index = facts.findIndex((fact) => fact.spki !== undefined && bytesEqual(fact.spki, spki));
+        if (index >= 0) certificateIndex = index;
+      }
+    }
+    return {
+      pkcs8: bag.der,
+      ...(bag.friendlyName !== undefined ? { friendlyName: bag.friendlyName } : {}),
+      ...(bag.localKeyId !== undefined ? { localKeyId: bag.localKeyId } : {}),
+      ...(certificateIndex !== undefined ? { certificateIndex } : {}),
+      chain: certificateIndex === undefined ? [] : buildChain(certificateIndex, facts),
+    };
+  });
+  return { keys, certificates, mac: mac === null ? null : { algorithm: mac.name, iterations: mac.iterations }, encryption };
+}
+
+function certificateFacts(der: Uint8Array): CertificateFacts {
+  const certificate = AsnParser.parse(der, Certificate);
+  let spki: Uint8Array | undefined;
+  try {
+    spki = new Uint8Array(new X509Certificate(der).publicKey.export({ type: "spki", format: "der" }));
+  } catch {
+    spki = undefined; // a key type Node cannot load: pairing falls back to localKeyId only
+  }
+  return {
+    subject: new Uint8Array(AsnSerializer.serialize(certificate.tbsCertificate.subject)),
+    issuer: new Uint8Array(AsnSerializer.serialize(certificate.tbsCertificate.issuer)),
+    spki,
+  };
+}
+
+function publicKeyOf(pkcs8: Uint8Array): Uint8Array | undefined {
+  try {
+    const key = createPrivateKey({ key: Buffer.from(pkcs8), format: "der", type: "pkcs8" });
+    return new Uint8Array(createPublicKey(key).export({ type: "spki", format: "der" }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Leaf first, then each issuer found by subject name, stopping at a self-issued certificate. */
+function buildChain(leaf: number, facts: readonly CertificateFacts[]): number[] {
+  const chain = [leaf];
+  let current = facts[leaf]!;
+  while (!bytesEqual(current.subject, current.issuer) && chain.length < facts.length) {
+    const issuerName = current.issuer;
+    const next = facts.findIndex((fact, index) => !chain.includes(index) && bytesEqual(fact.subject, issuerName));
+    if (next < 0) break;
+    chain.push(next);
+    current = facts[next]!;
+  }
+  return chain;
+}
