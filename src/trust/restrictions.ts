@@ -1,0 +1,242 @@
+import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from "yaml";
+import { OthernameError } from "../errors.js";
+import { compilePattern, matcherFor, type CompiledPattern, type MatcherOptions, type PatternMatcher } from "./pattern.js";
+
+/**
+ * Loading a `trust_restrictions` file the way Elasticsearch does
+ * (`RestrictedTrustConfig.readTrustGroup`: `Settings.builder().loadFromPath(path)` then
+ * `settings.getAsList("trust.subject_name")`):
+ * - the content type comes from the file name: `.json`, `.yml`, `.yaml`, nothing else;
+ * - nested objects flatten to dotted keys, so `trust: {subject_name: …}` = `trust.subject_name`
+ *   (when both are present the later one wins, as in the settings builder's map);
+ * - a list is used as-is; a scalar is split on "," (Java `String.split`, trailing empty pieces
+ *   dropped) and each piece trimmed (Java `trim`: characters ≤ U+0020);
+ * - a missing key, an empty list or an empty file load fine and trust no peer at all;
+ * - a null value, or a null / object / list inside a list, fails the whole file;
+ * - an unquoted item starting with `*` is a YAML alias: with no such anchor the file fails.
+ * Pure: text in, result out; source positions (1-based) kept for the linter.
+ */
+
+export interface SourcePattern {
+  readonly text: string;
+  /** 1-based line and column of the YAML/JSON value the pattern came from. */
+  readonly line: number;
+  readonly column: number;
+}
+
+export type TrustRestrictionsRead =
+  | {
+      readonly ok: true;
+      readonly patterns: readonly SourcePattern[];
+      readonly warnings: readonly string[];
+      /** How the patterns were given: a list, a comma-separated scalar, or not at all. */
+      readonly form: "list" | "scalar" | "missing";
+      /** True when no pattern is configured: Elasticsearch then rejects every peer. */
+      readonly rejectsEveryPeer: boolean;
+    }
+  | { readonly ok: false; readonly reason: string; readonly line?: number; readonly column?: number };
+
+export type TrustRestrictionsLoad =
+  | (Extract<TrustRestrictionsRead, { ok: true }> & { readonly compiled: readonly CompiledPattern[]; readonly matcher: PatternMatcher })
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly line?: number;
+      readonly column?: number;
+      /** The pattern that failed to compile, when that is the reason. */
+      readonly pattern?: string;
+      readonly code?: string;
+    };
+
+/** The settings key Elasticsearch reads. */
+export const SUBJECT_NAME_KEY = "trust.subject_name";
+
+type Setting =
+  | { readonly kind: "list"; readonly items: readonly SourcePattern[]; readonly line: number; readonly column: number }
+  | { readonly kind: "scalar"; readonly value: string; readonly line: number; readonly column: number; readonly plainSingleLine: boolean };
+
+class LoadFailure extends Error {
+  constructor(
+    readonly reason: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(reason);
+  }
+}
+
+/** Reads the patterns of a trust_restrictions file without compiling them. */
+export function readTrustRestrictions(input: { readonly fileName: string; readonly text: string }): TrustRestrictionsRead {
+  const { fileName, text } = input;
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  if (!(base.endsWith(".json") || base.endsWith(".yml") || base.endsWith(".yaml"))) {
+    return { ok: false, reason: `unable to detect content type from resource name [${base}]` };
+  }
+  const isJson = base.endsWith(".json");
+  try {
+    const settings = parseSettings(text, isJson);
+    const warnings: string[] = [...settings.warnings];
+    const setting = settings.map.get(SUBJECT_NAME_KEY);
+    if (setting === undefined) {
+      return { ok: true, patterns: [], warnings: [...warnings, `no "${SUBJECT_NAME_KEY}" key: Elasticsearch loads the file and then rejects every peer`], form: "missing", rejectsEveryPeer: true };
+    }
+    let patterns: SourcePattern[];
+    let form: "list" | "scalar";
+    if (setting.kind === "list") {
+      patterns = [...setting.items];
+      form = "list";
+    } else {
+      patterns = splitScalar(setting);
+      form = "scalar";
+    }
+    if (patterns.length === 0) warnings.push(`"${SUBJECT_NAME_KEY}" is empty: Elasticsearch loads the file and then rejects every peer`);
+    return { ok: true, patterns, warnings, form, rejectsEveryPeer: patterns.length === 0 };
+  } catch (error) {
+    if (error instanceof LoadFailure) {
+      return { ok: false, reason: error.reason, ...(error.line !== undefined ? { line: error.line, column: error.column } : {}) };
+    }
+    throw error;
+  }
+}
+
+/** Reads and compiles a trust_restrictions file: any invalid pattern refuses the whole file, as in Elasticsearch. */
+export function loadTrustRestrictions(input: { readonly fileName: string; readonly text: string }, options: MatcherOptions = {}): TrustRestrictionsLoad {
+  const read = readTrustRestrictions(input);
+  if (!read.ok) return read;
+  const compiled: CompiledPattern[] = [];
+  const warnings = [...read.warnings];
+  for (const p of read.patterns) {
+    try {
+      const c = compilePattern(p.text, options);
+      compiled.push(c);
+      for (const w of c.warnings) warnings.push(`pattern [${p.text}] at line ${p.line}, column ${p.column}: ${w}`);
+    } catch (error) {
+      if (!(error instanceof OthernameError)) throw error;
+      return {
+        ok: false,
+        reason: `invalid trust pattern [${p.text}] at line ${p.line}, column ${p.column}: ${error.message}`,
+        line: p.line,
+        column: p.column,
+        pattern: p.text,
+        code: error.code,
+      };
+    }
+  }
+  return { ...read, warnings, compiled, matcher: matcherFor(compiled, options) };
+}
+
+/** Java's `String.split(",")` (trailing empty strings removed) with each piece `trim()`med. */
+function splitScalar(setting: Extract<Setting, { kind: "scalar" }>): SourcePattern[] {
+  if (setting.value.length === 0) return []; // Strings.splitStringByCommaToArray("") is empty
+  const pieces = setting.value.split(",");
+  while (pieces.length > 0 && pieces[pieces.length - 1] === "") pieces.pop();
+  const out: SourcePattern[] = [];
+  let offset = 0;
+  for (const piece of pieces) {
+    const trimmed = javaTrim(piece);
+    const lead = piece.length - piece.replace(/^[\u0000-\u0020]+/, "").length;
+    out.push({ text: trimmed, line: setting.line, column: setting.plainSingleLine ? setting.column + offset + lead : setting.column });
+    offset += piece.length + 1;
+  }
+  return out;
+}
+
+/** Java `String.trim()`: strips code units ≤ U+0020 at both ends (not Unicode spaces). */
+export function javaTrim(s: string): string {
+  return s.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, "");
+}
+
+/** Flattens the document into dotted settings keys, as `Settings.fromXContent` does. */
+function parseSettings(text: string, isJson: boolean): { map: Map<string, Setting>; warnings: string[] } {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const pos = (offset: number) => lineCounter.linePos(offset);
+  const fail = (reason: string, offset?: number): LoadFailure => {
+    if (offset === undefined) return new LoadFailure(reason);
+    const { line, col } = pos(offset);
+    return new LoadFailure(`${reason} (line ${line}, column ${col})`, line, col);
+  };
+  const warnings: string[] = [];
+  const map = new Map<string, Setting>();
+  const list = Array.isArray(docs) ? docs : [];
+  if (list.length === 0) return { map, warnings }; // empty file, or only comments
+  const doc = list[0] as Document.Parsed;
+  for (const error of doc.errors) {
+    const offset = error.pos[0];
+    if (error.code === "DUPLICATE_KEY") throw fail(`duplicate field: ${error.message}`, offset);
+    throw fail(`cannot parse ${isJson ? "JSON" : "YAML"}: ${error.message.split("\n")[0]}`, offset);
+  }
+  if (list.length > 1) {
+    const second = list[1] as Document.Parsed;
+    throw fail("malformed, expected end of settings but encountered additional content", second.range[0]);
+  }
+  const root = doc.contents;
+  if (root === null || root === undefined) return { map, warnings };
+  if (!isMap(root)) {
+    throw fail(`expecting token of type [START_OBJECT] but found [${isSeq(root) ? "START_ARRAY" : "VALUE"}]`, root.range?.[0]);
+  }
+
+  const resolve = (node: unknown): unknown => {
+    if (isAlias(node)) {
+      const target = node.resolve(doc);
+      if (target === undefined) {
+        const offset = node.range?.[0];
+        throw fail(
+          `an unquoted value starting with '*' is a YAML alias, and no anchor '${node.source}' exists: Elasticsearch refuses the whole file; quote the pattern, e.g. "*${node.source}"`,
+          offset,
+        );
+      }
+      warnings.push(`YAML alias *${node.source} resolved to its anchor; quote values starting with '*' to avoid surprises`);
+      return target;
+    }
+    return node;
+  };
+
+  const walk = (node: unknown, prefix: string): void => {
+    const m = resolve(node);
+    if (!isMap(m)) return;
+    for (const pair of m.items) {
+      const keyNode = resolve(pair.key);
+      const keyText = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const key = prefix + keyText;
+      const value = resolve(pair.value);
+      const keyOffset = isScalar(keyNode) ? keyNode.range?.[0] : undefined;
+      if (isMap(value)) {
+        walk(value, `${key}.`);
+      } else if (isSeq(value)) {
+        const items: SourcePattern[] = [];
+        for (const raw of value.items) {
+          const item = resolve(raw);
+          const offset = (item as YamlNode | null)?.range?.[0] ?? (raw as YamlNode | null)?.range?.[0] ?? value.range?.[0];
+          if (!isScalar(item) || item.value === null || item.value === undefined) {
+            throw fail(`only value lists are allowed in serialized settings: [${key}] holds ${isScalar(item) || item == null ? "a null item" : "a nested object or list"}`, offset);
+          }
+          const p = pos(item.range?.[0] ?? 0);
+          items.push({ text: scalarText(item), line: p.line, column: p.col });
+        }
+        const p = pos(value.range?.[0] ?? 0);
+        map.set(key, { kind: "list", items, line: p.line, column: p.col });
+      } else if (value === null || value === undefined || (isScalar(value) && (value.value === null || value.value === undefined))) {
+        const offset = (value as YamlNode | null)?.range?.[0] ?? keyOffset;
+        const p = offset === undefined ? undefined : pos(offset);
+        throw new LoadFailure(
+          `null-valued setting found for key [${key}]${p ? ` found at line number [${p.line}], column number [${p.col}]` : ""}`,
+          p?.line,
+          p?.col,
+        );
+      } else if (isScalar(value)) {
+        const p = pos(value.range?.[0] ?? 0);
+        const plainSingleLine = value.type === "PLAIN" && !scalarText(value).includes("\n");
+        map.set(key, { kind: "scalar", value: scalarText(value), line: p.line, column: p.col, plainSingleLine });
+      }
+    }
+  };
+  walk(root, "");
+  return { map, warnings };
+}
+
+/** The text Elasticsearch's parser hands over for a scalar: strings as they are, numbers and booleans as written. */
+function scalarText(node: { value: unknown; source?: string }): string {
+  if (typeof node.value === "string") return node.value;
+  return node.source ?? String(node.value);
+}
