@@ -4,3 +4,5 @@ export type { Pkcs12Certificate, Pkcs12Contents, Pkcs12Key, ReadPkcs12Options } 
 export { isPkcs12 } from "./sniff.js";
 export { Pkcs12ErrorCode } from "./failures.js";
 export { DEFAULT_MAX_ITERATIONS } from "./limits.js";
+export { writePkcs12 } from "./write.js";
+export type { Pkcs12KeyEntryInput, WritePkcs12Input, WritePkcs12Options } from "./write.js";
