@@ -59,10 +59,12 @@ export function planGeneration(spec: InstancesSpec, options: PlanOptions): Gener
   });
   const caFile = options.kind === "pem" ? "ca/ca.crt" : undefined;
   const files = [...(caFile ? [caFile] : []), ...instances.flatMap((i) => i.files)];
+  // Certificates carry whole seconds (RFC 5280 §4.1.2.5.1), so the plan does too.
+  const notBefore = new Date(Math.floor(options.at.getTime() / 1000) * 1000);
   return {
     kind: options.kind,
-    notBefore: options.at,
-    notAfter: new Date(options.at.getTime() + options.days * DAY_MS),
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + options.days * DAY_MS),
     instances,
     caFile,
     files,

@@ -1,0 +1,80 @@
+import { defineCommand } from "../command.js";
+import { ExitCode, OthernameError } from "../../errors.js";
+import { configureThreadPool, coreCount } from "../../io/thread-pool.js";
+import type { CsrWriter } from "../../instances/generate.js";
+
+/** `othername csr`: one key and PKCS#10 request per instance (CLI.md), like certutil's csr mode. */
+interface CsrArgs {
+  readonly in: string;
+  readonly out: string;
+  readonly key?: string;
+  readonly passFile?: string;
+  readonly passEnv?: string;
+  readonly pass?: string;
+  readonly force?: boolean;
+  readonly json?: boolean;
+}
+
+export default defineCommand<CsrArgs>({
+  command: "csr",
+  describe: "Generate keys and certificate signing requests from an instances.yaml",
+  builder: (y) =>
+    y
+      .option("in", { type: "string", demandOption: true, describe: "instances.yaml (certutil format, plus cluster:/scope:)", requiresArg: true })
+      .option("out", { type: "string", demandOption: true, describe: "Output: a directory, or a file ending in .zip", requiresArg: true })
+      .option("key", { type: "string", describe: "Key type: rsa:2048 (default), rsa:3072, rsa:4096, ec:p256, ec:p384", requiresArg: true })
+      .option("pass-file", { type: "string", describe: "Encrypt the keys with the first line of FILE", requiresArg: true })
+      .option("pass-env", { type: "string", describe: "…with environment variable VAR", requiresArg: true })
+      .option("pass", { type: "string", describe: "…given on the command line (visible to other users)", requiresArg: true })
+      .option("force", { type: "boolean", describe: "Replace existing output files" })
+      .option("json", { type: "boolean", describe: "Print one JSON document on stdout" })
+      .example("$0 csr --in instances.yml --out csr-bundle.zip", "<name>/<name>.csr and <name>/<name>.key per instance")
+      .example("$0 csr --in instances.yml --out requests/ --key ec:p256", "EC keys, written to a directory"),
+  run: async (args, ctx) => {
+    const jobs = coreCount();
+    configureThreadPool({ jobs });
+    const { parseInstances, planGeneration } = await import("../../instances/index.js");
+    const { generateBundle } = await import("../../instances/generate.js");
+    const { parseKeySpec } = await import("../../pki/keys.js");
+    const { readInputFile } = await import("../../io/read-input.js");
+    const { resolvePassword } = await import("../../io/password.js");
+    const { assertOutputsFree, writeBundle } = await import("../../io/bundle.js");
+    const { reportDiagnostics, toBundleFiles } = await import("../generation-output.js");
+
+    const keySpec = parseKeySpec(args.key);
+    const text = new TextDecoder().decode(await readInputFile(args.in, ctx.io.cwd, "instances file"));
+    const parsed = parseInstances(text);
+    reportDiagnostics(args.in, parsed.diagnostics, ctx, { json: Boolean(args.json) });
+    if (!parsed.ok) return ExitCode.input;
+    const at = ctx.io.now();
+    const plan = planGeneration(parsed.spec, { kind: "csr", at, days: 1 });
+    await assertOutputsFree(plan.files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force) });
+    const csr = await loadCsrWriter();
+    if (args.pass !== undefined) ctx.warn("--pass puts the password on the command line, where other users can see it; prefer --pass-file or --pass-env");
+    const password = await resolvePassword({ file: args.passFile, env: args.passEnv, value: args.pass }, { ...ctx.io });
+    const result = await generateBundle({ plan, keySpec, signing: { kind: "none" }, jobs, keyFormat: "pkcs8", password, csr });
+    const written = await writeBundle(toBundleFiles(result.files), { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at });
+    if (args.json) {
+      ctx.json({
+        out: written.location,
+        instances: plan.instances.map((i) => ({ name: i.name, filename: i.filename, subject: i.subjectText, files: i.files, otherNameCommonName: i.san.otherNameCommonName, dns: i.san.dns, ip: i.san.ip })),
+      });
+      return ExitCode.ok;
+    }
+    ctx.out(`Created ${plan.instances.length} key${plan.instances.length === 1 ? "" : "s"} and certificate signing request${plan.instances.length === 1 ? "" : "s"} in ${written.location}:`);
+    for (const i of plan.instances.slice(0, 20)) ctx.out(`  ${i.files.join(", ")}  ${i.subjectText}`);
+    if (plan.instances.length > 20) ctx.out(`  … and ${plan.instances.length - 20} more`);
+    ctx.out("Send the .csr files to your CA; keep the .key files (mode 0600) with the nodes.");
+    return ExitCode.ok;
+  },
+});
+
+/** createCsr of src/pki/csr, looked up at run time while it is being built in parallel. */
+async function loadCsrWriter(): Promise<CsrWriter> {
+  const module = (await import("../../pki/csr.js").catch(() => ({}))) as Record<string, unknown>;
+  const create = module["createCsr"];
+  if (typeof create !== "function") {
+    throw new OthernameError("CSR_WRITER_MISSING", "cannot write certificate requests: this build has no PKCS#10 writer", { kind: "internal" });
+  }
+  return (request) => (create as (r: unknown) => Promise<Uint8Array> | Uint8Array)(request);
+}
