@@ -12,5 +12,8 @@ export interface CommandEntry {
 
 export const commands: readonly CommandEntry[] = [
   { name: "inspect", describe: "Show certificates, keys and names in PEM, DER or PKCS#12 files", load: () => import("./inspect.js") },
+  { name: "ca", describe: "Create a certificate authority (PKCS#12 or PEM)", load: () => import("./ca.js") },
+  { name: "cert", describe: "Generate node certificates from an instances.yaml", load: () => import("./cert.js") },
+  { name: "csr", describe: "Generate keys and certificate signing requests from an instances.yaml", load: () => import("./csr.js") },
   { name: "verify", describe: "Validate a certificate's chain to trust anchors", load: () => import("./verify.js") },
 ];
