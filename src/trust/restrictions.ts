@@ -154,7 +154,7 @@ function parseSettings(text: string, isJson: boolean): { map: Map<string, Settin
   const fail = (reason: string, offset?: number): LoadFailure => {
     if (offset === undefined) return new LoadFailure(reason);
     const { line, col } = pos(offset);
-    return new LoadFailure(`${reason} (line ${line}, column ${col})`, line, col);
+    return new LoadFailure(reason, line, col);
   };
   const warnings: string[] = [];
   const map = new Map<string, Setting>();
