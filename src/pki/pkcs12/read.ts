@@ -125,12 +125,16 @@ async function readPfx(bytes: Uint8Array, password: string, budget: WorkBudget, 
     const matched = await verifyMac(mac, passwords, authSafeContent, budget);
     if (matched === null) throw failures.wrongPassword(macMismatch(mac));
     passwords = { ...passwords, bmp: [matched, ...passwords.bmp.filter((candidate) => candidate !== matched)] };
-  } else if (mac !== null) {
+  } else if (mac !== null && planned.every(usesOnlyPbes2)) {
     // Start the decryptions first (PBKDF2 runs on libuv's pool) and check the MAC meanwhile;
     // their failures are only reported once the MAC has matched, since a mismatch explains them.
+    // (The PKCS#12 KDF runs on this thread, so legacy files gain nothing from overlapping.)
     const resolving = Promise.allSettled(planned.map((entry) => resolveContent(entry, passwords, budget, counter, true)));
     if ((await verifyMac(mac, passwords, authSafeContent, budget)) === null) throw failures.wrongPassword(macMismatch(mac));
     return collect(planned, await resolving, mac);
+  }
+  if (mac !== null && passwords.bmp.length === 1 && (await verifyMac(mac, passwords, authSafeContent, budget)) === null) {
+    throw failures.wrongPassword(macMismatch(mac));
   }
   const resolved = await Promise.allSettled(planned.map((entry) => resolveContent(entry, passwords, budget, counter, mac !== null)));
   return collect(planned, resolved, mac);
@@ -149,6 +153,11 @@ function collect(planned: readonly PlannedContent[], resolved: readonly PromiseS
     }
   }
   return assemble(bags, mac, [...new Set(names)]);
+}
+
+function usesOnlyPbes2(entry: PlannedContent): boolean {
+  if (entry.kind === "encrypted") return entry.scheme.kind === "pbes2";
+  return entry.bags.every((bag) => bag.type !== "shroudedKey" || bag.scheme.kind === "pbes2");
 }
 
 function macMismatch(mac: MacScheme): string {
