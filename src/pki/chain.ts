@@ -16,6 +16,8 @@ export type { SearchLimits } from "./chain/build.js";
  *
  * A leaf byte-identical to an anchor is its own anchor, a path of length one, as the JDK trust
  * manager Elasticsearch uses accepts it (DESIGN.md, "The trust decision and message").
+ * Likewise any anchor ends a path, self-signed or not (RFC 5280 §6.1.1 (d), Java's PKIX
+ * TrustAnchor): a trusted intermediate suffices. `openssl verify` agrees only with -partial_chain.
  */
 export function validateChain(input: ChainInput, options: { readonly limits?: SearchLimits } = {}): ChainResult {
   const anchors = certificatePool(input.anchors);
