@@ -28,16 +28,29 @@ export function validateChain(input: ChainInput, options: { readonly limits?: Se
   const intermediates = certificatePool(input.intermediates);
   const verifyLink = memoizedVerifier();
 
+  const limits = options.limits ?? DEFAULT_LIMITS;
   let best: { readonly candidate: CandidatePath; readonly failures: ChainFailure[] } | undefined;
-  for (const candidate of candidatePaths(input.leaf, { anchors, intermediates }, options.limits ?? DEFAULT_LIMITS)) {
+  let truncated = false;
+  for (const candidate of candidatePaths(input.leaf, { anchors, intermediates }, limits)) {
+    if (candidate.stop === "max-steps") {
+      truncated = true;
+      if (best) continue; // the cut-off stub is never better than a path already found
+    }
     const failures = validatePath(candidate.path, { anchored: candidate.anchored, at: input.at, verifyLink });
-    if (!candidate.anchored) failures.push(noPathFailure(candidate, options.limits ?? DEFAULT_LIMITS));
+    if (!candidate.anchored) failures.push(noPathFailure(candidate, limits));
     if (candidate.anchored && failures.length === 0) return { ok: true, path: candidate.path, failures: [] };
     if (!best || better({ candidate, failures }, best)) best = { candidate, failures };
   }
   if (!best) {
     // Unreachable: the search always yields at least the leaf alone.
     return { ok: false, path: [input.leaf], failures: [noPathFailure({ path: [input.leaf], anchored: false, stop: "no-issuer" }, DEFAULT_LIMITS)] };
+  }
+  if (truncated && !best.candidate.anchored) {
+    // Say that more candidates existed than the search was allowed to try.
+    const failures = best.failures.map((f) =>
+      f.code === "NO_PATH" && !f.message.includes("gave up") ? { ...f, message: `${f.message}; the search gave up after ${limits.maxSteps} candidate issuers` } : f,
+    );
+    return { ok: false, path: best.candidate.path, failures };
   }
   return { ok: false, path: best.candidate.path, failures: best.failures };
 }

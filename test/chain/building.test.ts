@@ -100,3 +100,20 @@ describe("name constraints", () => {
     expect(violations.map((v) => v.name)).toEqual(["x.bad.example.com", "example.org", "10.9.1.1", "192.168.0.1"]);
   });
 });
+
+describe("bounded total work", () => {
+  it("gives up after maxSteps candidate links and says so", async () => {
+    const root = await makeCa("CN=Bounded Root");
+    const keys = await newKeys();
+    // Five re-issues of the same intermediate by untrusted roots, then the good one last.
+    const decoys: MiniCert[] = [];
+    for (let i = 0; i < 5; i++) decoys.push(await makeCa("CN=Busy Int", await makeCa(`CN=Decoy ${i}`), { keys, keyIds: false }));
+    const good = await makeCa("CN=Busy Int", root, { keys, keyIds: false });
+    const leaf = await makeLeaf("CN=busy leaf", good, { keyIds: false });
+    const input = { leaf: leaf.certificate, intermediates: [...decoys, good].map((c) => c.certificate), anchors: [root.certificate], at: AT };
+    expect(validateChain(input).ok).toBe(true);
+    const limited = validateChain(input, { limits: { maxLength: 10, maxSteps: 3 } });
+    expect(limited.ok).toBe(false);
+    expect(limited.failures.find((f) => f.code === "NO_PATH")?.message).toContain("gave up after 3");
+  });
+});

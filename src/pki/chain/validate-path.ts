@@ -9,7 +9,10 @@ import { verifyCertificateSignature, type SignatureCheck } from "./signature.js"
  * only the first, each with the position of the certificate it is about. Where RFC 5280
  * leaves the trust anchor's own certificate out of the algorithm, we follow OpenSSL's default
  * (`openssl verify`): it checks the anchor's validity period, basicConstraints, pathLen,
- * keyUsage and critical extensions like any other certificate in the chain.
+ * keyUsage and critical extensions like any other certificate in the chain. An expired anchor
+ * therefore fails (OpenSSL: X509_V_ERR_CERT_HAS_EXPIRED at the anchor's depth), whereas Java's
+ * PKIX validator takes only the anchor's name and key and ignores its dates. The anchor's own
+ * self-signature is not checked (OpenSSL without X509_V_FLAG_CHECK_SS_SIGNATURE, and Java).
  */
 
 /** Extensions this validator understands, so they may be critical (§4.2: "MUST reject" others). */
