@@ -90,13 +90,9 @@ export default defineCommand<CaArgs>({
       );
       files = written.kind === "zip" ? [written.location] : [...written.written];
     } else {
-      const module = (await import("../../pki/pkcs12/index.js")) as Record<string, unknown>;
-      const writer = module["writePkcs12"] as ((c: unknown, p: string, o: unknown) => Promise<Uint8Array>) | undefined;
-      if (typeof writer !== "function") {
-        throw new OthernameError("PKCS12_WRITER_MISSING", "cannot write .p12 files: this build has no PKCS#12 writer", { kind: "usage", hint: "Use --pem." });
-      }
+      const { writePkcs12 } = await import("../../pki/pkcs12/index.js");
       // certutil: one key entry, alias "ca", holding the CA certificate.
-      const p12 = await writer({ key: { pkcs8: key.pkcs8, certificate: der, alias: "ca" } }, password ?? "", {});
+      const p12 = await writePkcs12({ key: { pkcs8: key.pkcs8, certificate: der, alias: "ca" } }, password ?? "");
       const target = resolve(ctx.io.cwd, p12Path);
       await writeFileAtomic(target, p12, { mode: PRIVATE_FILE_MODE, overwrite: force }).catch((error: NodeJS.ErrnoException) => {
         throw new OthernameError("OUTPUT_WRITE_FAILED", `cannot write ${p12Path}: ${error.code ?? String(error)}`, { hint: "Check the --out path and its permissions.", cause: error });

@@ -204,15 +204,8 @@ function usage(flag: string, reason: string): OthernameError {
   return new OthernameError("USAGE", `invalid value for ${flag}: ${reason}`, { kind: "usage", hint: "See othername cert --help." });
 }
 
-/** The PKCS#12 writer of src/pki/pkcs12, looked up at run time while it is being built in parallel. */
+/** certutil's node keystore: key entry named after the instance, the CA as trusted entry "ca". */
 async function loadPkcs12Writer(): Promise<import("../../instances/generate.js").Pkcs12Writer> {
-  const module = (await import("../../pki/pkcs12/index.js")) as Record<string, unknown>;
-  const writer = module["writePkcs12"];
-  if (typeof writer !== "function") {
-    throw new OthernameError("PKCS12_WRITER_MISSING", "cannot write .p12 files: this build has no PKCS#12 writer", {
-      kind: "usage",
-      hint: "Use --pem for PEM certificates and keys.",
-    });
-  }
-  return (contents, password) => (writer as (c: unknown, p: string, o: unknown) => Promise<Uint8Array>)(contents, password, {});
+  const { writePkcs12 } = await import("../../pki/pkcs12/index.js");
+  return (contents, password) => writePkcs12(contents, password);
 }

@@ -1,5 +1,5 @@
 import { defineCommand } from "../command.js";
-import { ExitCode, OthernameError } from "../../errors.js";
+import { ExitCode } from "../../errors.js";
 import { configureThreadPool, coreCount } from "../../io/thread-pool.js";
 import type { CsrWriter } from "../../instances/generate.js";
 
@@ -69,12 +69,9 @@ export default defineCommand<CsrArgs>({
   },
 });
 
-/** createCsr of src/pki/csr, looked up at run time while it is being built in parallel. */
+/** createCsr of src/pki/csr, which takes the subject as RFC 4514 text. */
 async function loadCsrWriter(): Promise<CsrWriter> {
-  const module = (await import("../../pki/csr.js").catch(() => ({}))) as Record<string, unknown>;
-  const create = module["createCsr"];
-  if (typeof create !== "function") {
-    throw new OthernameError("CSR_WRITER_MISSING", "cannot write certificate requests: this build has no PKCS#10 writer", { kind: "internal" });
-  }
-  return (request) => (create as (r: unknown) => Promise<Uint8Array> | Uint8Array)(request);
+  const { createCsr } = await import("../../pki/csr.js");
+  const { formatDistinguishedName } = await import("../../instances/distinguished-name.js");
+  return (request) => createCsr({ key: request.key, subject: formatDistinguishedName(request.subject), san: request.san });
 }
