@@ -364,6 +364,6 @@ export function formatTrustDiff(diff: TrustDiff): string[] {
   }
   if (diff.changes.length === 0) lines.push("no change: the deployment already has this trust");
   const { accounts, external, direct } = diff.unchanged;
-  lines.push(`kept unchanged: ${accounts} account, ${external} external, ${direct} direct trust${accounts + external + direct === 1 ? "" : "s"}`);
+  lines.push(`entries kept unchanged: ${accounts} account, ${external} external, ${direct} direct`);
   return lines;
 }

@@ -193,7 +193,7 @@ describe("diffTrust", () => {
     expect(text).toContain('+ direct trust "self-managed" (added)');
     expect(text).toContain("CN=Self-managed CA (SHA-256 ");
     expect(text).toContain("node1.node.abc.cluster.s1.account");
-    expect(text).toContain("kept unchanged: 1 account, 1 external, 1 direct trust");
+    expect(text).toContain("entries kept unchanged: 1 account, 1 external, 1 direct");
   });
 
   it("shows changed fields with before and after", () => {

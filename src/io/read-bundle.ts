@@ -1,0 +1,124 @@
+import { readFile, readdir, stat } from "node:fs/promises";
+import { extname, join, relative, resolve } from "node:path";
+import { unzipSync } from "fflate";
+import { OthernameError } from "../errors.js";
+
+/**
+ * Reads the certificate files of a bundle written by `othername cert` (or elasticsearch-certutil):
+ * a directory or a .zip holding `<name>/<name>.crt` (PEM) or `<name>/<name>.p12`. Only
+ * certificate-bearing files are returned; `.key` files are never read.
+ */
+export interface BundleEntry {
+  /** Path inside the bundle, with `/` separators, for messages. */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
+
+/** File kinds that can carry node certificates. */
+const CERTIFICATE_EXTENSIONS = new Set([".crt", ".pem", ".cer", ".p12", ".pfx"]);
+/** Bounds for hostile or mistaken input: a real bundle has a few files of a few kilobytes. */
+const MAX_ENTRIES = 10_000;
+const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
+const MAX_DEPTH = 6;
+
+export async function readCertificateBundle(path: string, cwd: string): Promise<BundleEntry[]> {
+  const full = resolve(cwd, path);
+  let info;
+  try {
+    info = await stat(full);
+  } catch (error) {
+    throw unreadable(path, error);
+  }
+  const entries = info.isDirectory() ? await readDirectory(full, path) : await readZip(full, path, info.size);
+  if (entries.length === 0) {
+    throw new OthernameError("BUNDLE_EMPTY", `cannot read bundle ${path} (--from-bundle): it holds no .crt, .pem or .p12 file`, {
+      hint: "Give the directory or .zip written by `othername cert --out`.",
+    });
+  }
+  return entries;
+}
+
+async function readDirectory(root: string, shown: string): Promise<BundleEntry[]> {
+  const entries: BundleEntry[] = [];
+  let total = 0;
+  const walk = async (dir: string, depth: number): Promise<void> => {
+    if (depth > MAX_DEPTH) return;
+    let names;
+    try {
+      names = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      throw unreadable(shown, error);
+    }
+    names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of names) {
+      const child = join(dir, entry.name);
+      if (entry.isDirectory()) await walk(child, depth + 1);
+      else if (entry.isFile() && CERTIFICATE_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
+        if (entries.length >= MAX_ENTRIES) throw tooLarge(shown, `more than ${MAX_ENTRIES} certificate files`);
+        const bytes = new Uint8Array(await readFile(child));
+        if (bytes.length > MAX_ENTRY_BYTES) throw tooLarge(shown, `${relative(root, child)} is ${bytes.length} bytes`);
+        total += bytes.length;
+        if (total > MAX_TOTAL_BYTES) throw tooLarge(shown, `more than ${MAX_TOTAL_BYTES} bytes of certificates`);
+        entries.push({ path: relative(root, child).split(/[\\/]/).join("/"), bytes });
+      }
+    }
+  };
+  await walk(root, 0);
+  return entries;
+}
+
+async function readZip(full: string, shown: string, size: number): Promise<BundleEntry[]> {
+  if (!shown.toLowerCase().endsWith(".zip")) {
+    throw new OthernameError("BUNDLE_NOT_SUPPORTED", `cannot read bundle ${shown} (--from-bundle): not a directory or a .zip file`, {
+      hint: "Give the directory or .zip written by `othername cert --out`.",
+    });
+  }
+  if (size > MAX_TOTAL_BYTES) throw tooLarge(shown, `${size} bytes`);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(full));
+  } catch (error) {
+    throw unreadable(shown, error);
+  }
+  let files: Record<string, Uint8Array>;
+  let count = 0;
+  let total = 0;
+  try {
+    files = unzipSync(bytes, {
+      // Decide from the central directory, before inflating: skip keys and oversized entries.
+      filter: (file) => {
+        if (!CERTIFICATE_EXTENSIONS.has(extname(file.name).toLowerCase())) return false;
+        if (++count > MAX_ENTRIES) throw tooLarge(shown, `more than ${MAX_ENTRIES} certificate files`);
+        if (file.originalSize > MAX_ENTRY_BYTES) throw tooLarge(shown, `${file.name} would inflate to ${file.originalSize} bytes`);
+        total += file.originalSize;
+        if (total > MAX_TOTAL_BYTES) throw tooLarge(shown, `more than ${MAX_TOTAL_BYTES} bytes once inflated`);
+        return true;
+      },
+    });
+  } catch (error) {
+    if (error instanceof OthernameError) throw error;
+    throw new OthernameError("BUNDLE_CORRUPT", `cannot read bundle ${shown} (--from-bundle): not a valid zip file (${error instanceof Error ? error.message : String(error)})`, {
+      hint: "The zip is damaged or not a zip; re-create it with `othername cert --out bundle.zip`.",
+      cause: error,
+    });
+  }
+  return Object.keys(files)
+    .sort()
+    .map((name) => ({ path: name, bytes: files[name] as Uint8Array }));
+}
+
+function unreadable(path: string, error: unknown): OthernameError {
+  const code = (error as NodeJS.ErrnoException).code ?? "";
+  const reason = code === "ENOENT" ? "no such file or directory" : code === "EACCES" ? "permission denied" : code || String(error);
+  return new OthernameError("BUNDLE_UNREADABLE", `cannot read bundle ${path} (--from-bundle): ${reason}`, {
+    hint: "Give the directory or .zip written by `othername cert --out`; relative paths start from the current directory.",
+    cause: error,
+  });
+}
+
+function tooLarge(path: string, what: string): OthernameError {
+  return new OthernameError("BUNDLE_TOO_LARGE", `cannot read bundle ${path} (--from-bundle): ${what}`, {
+    hint: "This does not look like a certificate bundle; check the path.",
+  });
+}
