@@ -17,4 +17,5 @@ export const commands: readonly CommandEntry[] = [
   { name: "cert", describe: "Generate node certificates from an instances.yaml", load: () => import("./cert.js") },
   { name: "csr", describe: "Generate keys and certificate signing requests from an instances.yaml", load: () => import("./csr.js") },
   { name: "verify", describe: "Validate a certificate's chain to trust anchors", load: () => import("./verify.js") },
+  { name: "ece", describe: "Push trust into Elastic Cloud Enterprise: ece trust show|add|remove, ece ca", load: () => import("./ece.js") },
 ];
