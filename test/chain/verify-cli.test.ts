@@ -103,6 +103,8 @@ describe("othername verify", () => {
     const badAt = await verify("leaf.pem", "--ca", "root.pem", "--at", "next tuesday");
     expect(badAt.code).toBe(2);
     expect(badAt.stderr).toContain("--at");
+    expect((await verify("leaf.pem", "--ca", "root.pem", "--at", "2030-02-31")).code).toBe(2);
+    expect((await verify("leaf.pem", "--ca", "root.pem", "--at", "2030-02-28", "--json")).code).toBe(1);
     const missing = await verify("nope.pem", "--ca", "root.pem", "--at", AT);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain("nope.pem");
