@@ -1,21 +1,18 @@
-import "reflect-metadata";
-import { webcrypto } from "node:crypto";
-import * as x509 from "@peculiar/x509";
-import { encodeSubjectAltName } from "../../src/pki/names.js";
+import { createCaCertificate, prepareIssuer } from "../../src/pki/issue.js";
+import { parseCertificate } from "../../src/pki/certificate.js";
+import { generateKey, type PrivateKey } from "../../src/pki/keys.js";
+import { encodePem } from "../../src/pki/pem.js";
+import type { Certificate } from "../../src/pki/certificate.js";
 
 /**
- * Small certificate factory for the ECE tests: EC P-256 keys (fast), a CA, a TLS server
- * certificate for 127.0.0.1, and node certificates with otherName names. Written here because
- * the project's generator (src/pki/issue.ts) was not committed when these tests were written.
+ * Certificates for the ECE tests, made by the project's own generator (src/pki/issue.ts):
+ * EC P-256 keys (fast), a CA, a TLS server certificate for 127.0.0.1, and node certificates
+ * with otherName names.
  */
-x509.cryptoProvider.set(webcrypto as never);
-
-const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
-
 export interface TestCa {
   readonly pem: string;
-  readonly certificate: x509.X509Certificate;
-  readonly keys: webcrypto.CryptoKeyPair;
+  readonly certificate: Certificate;
+  readonly key: PrivateKey;
 }
 
 export interface TestLeaf {
@@ -23,33 +20,23 @@ export interface TestLeaf {
   readonly keyPem: string;
 }
 
-function serial(): string {
-  return `01${Buffer.from(webcrypto.getRandomValues(new Uint8Array(15))).toString("hex")}`;
-}
-
 function validity(): { notBefore: Date; notAfter: Date } {
   const now = Date.now();
   return { notBefore: new Date(now - 3_600_000), notAfter: new Date(now + 30 * 86_400_000) };
 }
 
+function commonName(subject: string): [[{ type: string; value: string }]] {
+  return [[{ type: "2.5.4.3", value: subject.replace(/^CN=/, "") }]];
+}
+
 export async function makeCa(name = "CN=Test CA"): Promise<TestCa> {
-  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
-  const certificate = await x509.X509CertificateGenerator.createSelfSigned({
-    serialNumber: serial(),
-    name,
-    ...validity(),
-    keys,
-    signingAlgorithm: ALGORITHM,
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ],
-  });
-  return { pem: certificate.toString("pem"), certificate, keys };
+  const key = await generateKey({ algorithm: "ec", curve: "P-256" });
+  const der = await createCaCertificate({ key, subject: commonName(name), ...validity() });
+  return { pem: encodePem("CERTIFICATE", der), certificate: parseCertificate(der), key };
 }
 
 export interface LeafOptions {
+  /** `CN=…` */
   readonly subject: string;
   readonly dns?: readonly string[];
   readonly ip?: readonly string[];
@@ -57,26 +44,15 @@ export interface LeafOptions {
 }
 
 export async function makeLeaf(ca: TestCa, options: LeafOptions): Promise<TestLeaf> {
-  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
-  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true)];
-  const san = encodeSubjectAltName({
-    dns: options.dns ?? [],
-    ip: options.ip ?? [],
-    otherNameCommonName: options.otherNameCommonName ?? [],
-  });
-  if (san) extensions.push(new x509.Extension("2.5.29.17", false, san));
-  const certificate = await x509.X509CertificateGenerator.create({
-    serialNumber: serial(),
-    subject: options.subject,
-    issuer: ca.certificate.subject,
+  const key = await generateKey({ algorithm: "ec", curve: "P-256" });
+  const issuer = await prepareIssuer({ certificate: ca.certificate, key: ca.key }, { certificate: "test CA", key: "test CA key" });
+  const der = await issuer.issue({
+    subject: commonName(options.subject),
+    san: { dns: options.dns ?? [], ip: options.ip ?? [], otherNameCommonName: options.otherNameCommonName ?? [] },
+    publicKey: key.spki,
     ...validity(),
-    publicKey: keys.publicKey,
-    signingKey: ca.keys.privateKey,
-    signingAlgorithm: ALGORITHM,
-    extensions,
   });
-  const pkcs8 = await webcrypto.subtle.exportKey("pkcs8", keys.privateKey);
-  return { pem: certificate.toString("pem"), keyPem: x509.PemConverter.encode(pkcs8, "PRIVATE KEY") };
+  return { pem: encodePem("CERTIFICATE", der), keyPem: encodePem("PRIVATE KEY", key.pkcs8) };
 }
 
 /** A TLS server identity for 127.0.0.1 issued by `ca`. */
