@@ -684,3 +684,30 @@ export function describeRanges(ranges: readonly number[]): string {
   }
   return `[${parts.join("")}${ranges.length > 16 ? "…" : ""}]`;
 }
+
+/** The automaton of the reversed strings (for explaining suffix-anchored patterns like `*.node.x`). */
+export function reverse(dfa: Dfa, options: DeterminizeOptions = {}): Dfa {
+  const nfa = new NfaBuilder();
+  for (let s = 0; s < dfa.stateCount; s++) nfa.addState(s === 0 ? 0 : -1);
+  const start = nfa.addState();
+  for (let s = 0; s < dfa.stateCount; s++) {
+    if ((dfa.labels[s] as number) >= 0) nfa.addEpsilon(start, s);
+    for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) {
+      nfa.addTransition(dfa.targets[t] as number, dfa.mins[t] as number, dfa.maxs[t] as number, s);
+    }
+  }
+  return minimize(determinize(nfa, start, options));
+}
+
+/** True when no string ever leaves the automaton (every reachable state has a transition on every code point). */
+export function neverRejectsPrefix(dfa: Dfa): boolean {
+  for (let s = 0; s < dfa.stateCount; s++) {
+    let next = 0;
+    for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) {
+      if ((dfa.mins[t] as number) !== next) return false;
+      next = (dfa.maxs[t] as number) + 1;
+    }
+    if (next !== MAX_CODE_POINT + 1) return false;
+  }
+  return true;
+}

@@ -1,0 +1,131 @@
+import { ExitCode, OthernameError } from "../../errors.js";
+import { loadAnchors, readCertificateFile } from "../../io/anchors.js";
+import { resolvePassword } from "../../io/password.js";
+import { leafAndExtras } from "../../pki/anchors.js";
+import type { Certificate } from "../../pki/certificate.js";
+import { validateChain } from "../../pki/chain.js";
+import { OTHER_NAME_FIELD, decideTrust, parseTrustFields, valuesForFields, type TrustDecision } from "../../trust/decide.js";
+import { defineCommand } from "../command.js";
+import type { CommandContext } from "../context.js";
+import { passwordOptions, type PasswordArgs } from "../password-options.js";
+import { loadRestrictionsFile } from "./match.js";
+
+interface CheckArgs extends PasswordArgs {
+  readonly cert: string;
+  readonly ca: readonly string[];
+  readonly restrictions: string;
+  readonly fields?: string;
+  readonly untrusted?: readonly string[];
+  readonly at?: string;
+  readonly json: boolean;
+  readonly "ca-pass-file"?: string;
+  readonly "ca-pass-env"?: string;
+}
+
+export default defineCommand<CheckArgs>({
+  command: "check <cert>",
+  describe: "Would an Elasticsearch node with this CA and trust_restrictions file accept this peer certificate?",
+  builder: (yargs) =>
+    passwordOptions(yargs)
+      .positional("cert", { type: "string", describe: "The peer's certificate: PEM, DER or PKCS#12 (extra certificates in it are untrusted intermediates)" })
+      .option("ca", { type: "string", array: true, demandOption: true, requiresArg: true, describe: "The node's trust anchors: PEM bundle, DER, PKCS#12 truststore or directory (repeatable)" })
+      .option("restrictions", { type: "string", demandOption: true, requiresArg: true, describe: "The trust_restrictions file (.yml, .yaml or .json)" })
+      .option("fields", {
+        type: "string",
+        requiresArg: true,
+        default: OTHER_NAME_FIELD,
+        describe: "Comma list of subjectAltName.otherName.commonName and/or subjectAltName.dnsName (trust_restrictions.x509_fields)",
+      })
+      .option("untrusted", { type: "string", array: true, requiresArg: true, describe: "PEM files of intermediate certificates (repeatable)" })
+      .option("at", { type: "string", requiresArg: true, describe: "Decide at this ISO-8601 time instead of now" })
+      .option("ca-pass-file", { type: "string", requiresArg: true, describe: "Password of PKCS#12 --ca files, from the first line of FILE" })
+      .option("ca-pass-env", { type: "string", requiresArg: true, describe: "Password of PKCS#12 --ca files, from environment variable VAR" })
+      .conflicts("ca-pass-file", "ca-pass-env")
+      .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })
+      .epilogue("Exit 0 trusted, 1 not trusted (chain or names), 3 unreadable input or a trust_restrictions file Elasticsearch would refuse.")
+      .example("$0 check node9.crt --ca ca.crt --restrictions trust_restrictions.yml", "Trusted or not, with Elasticsearch's message and the nearest miss")
+      .example("$0 check node9.p12 --pass-env P12_PASS --ca ca.crt --restrictions trust.yml --fields subjectAltName.dnsName --json", "Compare DNS names instead of otherNames, JSON out"),
+  run: async (args, ctx) => {
+    const fields = parseTrustFields(args.fields ?? OTHER_NAME_FIELD);
+    const at = args.at === undefined ? ctx.io.now() : parseAt(args.at);
+    const restrictions = await loadRestrictionsFile(args.restrictions, ctx);
+    const { leaf, extras } = await readLeaf(args, ctx);
+    const anchors = await loadAnchors(args.ca, { cwd: ctx.io.cwd, passFile: args["ca-pass-file"], passEnv: args["ca-pass-env"] }, ctx.io);
+    const untrusted: Certificate[] = [...extras];
+    for (const path of args.untrusted ?? []) {
+      const file = await readCertificateFile(path, { cwd: ctx.io.cwd, password: undefined, flag: "--untrusted" });
+      untrusted.push(...file.certificates.map((entry) => entry.certificate));
+    }
+    const chain = validateChain({ leaf, intermediates: untrusted, anchors, at });
+    const decision = decideTrust({ subject: leaf.subject, chain, fields, values: valuesForFields(leaf.san, fields), matcher: restrictions.matcher });
+    if (args.json) {
+      ctx.json({
+        trusted: decision.trusted,
+        chain: { ok: chain.ok, failures: chain.failures.map((f) => ({ index: f.index, code: f.code, message: f.message })) },
+        fields: decision.fields,
+        values: decision.values,
+        match: decision.match?.pattern ?? null,
+        message: decision.message,
+        explanation: decision.explanation,
+      });
+    } else {
+      for (const line of describe(args.cert, decision, leaf)) ctx.out(line);
+    }
+    return decision.trusted ? ExitCode.ok : ExitCode.no;
+  },
+});
+
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+function parseAt(text: string): Date {
+  const time = ISO_8601.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(time)) {
+    throw new OthernameError("USAGE_AT", `invalid --at ${JSON.stringify(text)}: not an ISO-8601 date and time`, {
+      kind: "usage",
+      hint: "Write it like 2030-01-01T00:00:00Z (or 2030-01-01).",
+    });
+  }
+  return new Date(time);
+}
+
+async function readLeaf(args: CheckArgs, ctx: CommandContext): Promise<{ leaf: Certificate; extras: Certificate[] }> {
+  if (args.pass !== undefined) ctx.warn("--pass puts the password in the process list; prefer --pass-file or --pass-env");
+  const given = await resolvePassword({ file: args["pass-file"], env: args["pass-env"], value: args.pass }, ctx.io);
+  const read = (password: string | undefined) =>
+    readCertificateFile(args.cert, { cwd: ctx.io.cwd, password, flag: "certificate", passwordFlags: "--pass-file FILE or --pass-env VAR" });
+  let file;
+  try {
+    file = await read(given);
+  } catch (error) {
+    const needsPassword = error instanceof OthernameError && error.code === "PASSWORD_REQUIRED";
+    if (!needsPassword || given !== undefined || !ctx.io.stdinIsTTY) throw error;
+    file = await read(await resolvePassword({ prompt: `Password for ${args.cert}: ` }, ctx.io));
+  }
+  const { leaf, extras } = leafAndExtras(file);
+  if (!leaf) {
+    throw new OthernameError("NO_CERTIFICATE", `cannot check ${args.cert}: the file holds no certificate`, {
+      hint: "Give the peer's certificate file (PEM, DER or PKCS#12), not only its key.",
+    });
+  }
+  return { leaf, extras };
+}
+
+function describe(source: string, d: TrustDecision, leaf: Certificate): string[] {
+  const lines: string[] = [];
+  lines.push(`${d.trusted ? "TRUSTED" : "REJECTED"}: ${source} (${leaf.subject})`);
+  if (d.decidedBy === "chain") {
+    lines.push(`  chain: ✗ ${d.message ?? ""}`);
+  } else {
+    lines.push("  chain: ✓ valid");
+    lines.push(`  fields: ${d.fields.join(", ")}`);
+    lines.push(`  values: ${d.values.length === 0 ? "(none)" : d.values.join(", ")}`);
+    for (const v of d.explanation.verdicts) {
+      lines.push(`  ${v.matchedValue !== null ? "✓" : "✗"} ${v.pattern}${v.matchedValue !== null ? `  matches ${v.matchedValue}` : ""}`);
+    }
+    if (d.match) lines.push(`  trusted by ${d.match.pattern} (value ${d.match.value})`);
+    if (d.message) lines.push(`  Elasticsearch: ${d.message}`);
+    if (d.explanation.nearestMiss) lines.push(`  nearest miss: ${d.explanation.nearestMiss.reason}`);
+  }
+  for (const note of d.explanation.notes) lines.push(`  note: ${note}`);
+  return lines;
+}
