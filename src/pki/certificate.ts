@@ -281,24 +281,57 @@ function readAuthorityKeyId(value: Uint8Array | undefined): string | undefined {
   return keyId ? toHex(contentOf(value, keyId)) : undefined;
 }
 
+const EC_CURVES_BY_OID: Readonly<Record<string, { name: string; bits: number }>> = {
+  "1.2.840.10045.3.1.7": { name: "P-256", bits: 256 },
+  "1.3.132.0.34": { name: "P-384", bits: 384 },
+  "1.3.132.0.35": { name: "P-521", bits: 521 },
+  "1.3.132.0.10": { name: "secp256k1", bits: 256 },
+};
+
+/**
+ * Key type and size straight from the SubjectPublicKeyInfo (RFC 5280 §4.1.2.7): cheaper than
+ * building a KeyObject, which matters when validating thousands of chains. Node's parser is
+ * the fallback for anything else.
+ */
 function readPublicKey(spki: Uint8Array): PublicKeyInfo {
+  const sequence = readTlv(spki, 0);
+  const [algorithm, key] = readChildren(spki, sequence);
+  const oidTlv = algorithm ? readChildren(spki, algorithm)[0] : undefined;
+  const oid = oidTlv && oidTlv.tag === Tag.oid ? decodeOid(contentOf(spki, oidTlv)) : "unknown";
+  if ((oid === "1.2.840.113549.1.1.1" || oid === "1.2.840.113549.1.1.10") && key?.tag === Tag.bitString) {
+    const rsaKey = contentOf(spki, key).subarray(1); // skip the unused-bits octet
+    const modulus = readChildren(rsaKey, readTlv(rsaKey, 0))[0];
+    if (modulus?.tag === Tag.integer) return { algorithm: oid.endsWith(".10") ? "rsa-pss" : "rsa", bits: bitLength(contentOf(rsaKey, modulus)), spki };
+  }
+  if (oid === "1.2.840.10045.2.1" && algorithm) {
+    const parameters = readChildren(spki, algorithm)[1];
+    const curve = parameters?.tag === Tag.oid ? EC_CURVES_BY_OID[decodeOid(contentOf(spki, parameters))] : undefined;
+    if (curve) return { algorithm: "ec", bits: curve.bits, curve: curve.name, spki };
+  }
+  if (oid === "1.3.101.112") return { algorithm: "ed25519", bits: 256, spki };
+  if (oid === "1.3.101.113") return { algorithm: "ed448", bits: 448, spki };
+  return readPublicKeyWithNode(spki, oid);
+}
+
+function bitLength(unsigned: Uint8Array): number {
+  let start = 0;
+  while (start < unsigned.length && unsigned[start] === 0) start++;
+  if (start === unsigned.length) return 0;
+  return (unsigned.length - start - 1) * 8 + (32 - Math.clz32(unsigned[start] as number));
+}
+
+function readPublicKeyWithNode(spki: Uint8Array, oid: string): PublicKeyInfo {
   try {
     const key = createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" });
-    const type = key.asymmetricKeyType ?? "unknown";
+    const type = key.asymmetricKeyType ?? oid;
     const details = key.asymmetricKeyDetails ?? {};
     if (type === "ec") {
       const curve = CURVE_NAMES[details.namedCurve ?? ""];
       return { algorithm: "ec", bits: curve?.bits ?? 0, curve: curve?.name ?? details.namedCurve ?? "unknown", spki };
     }
-    if (type === "ed25519") return { algorithm: type, bits: 256, spki };
-    if (type === "ed448") return { algorithm: type, bits: 448, spki };
     return { algorithm: type, bits: details.modulusLength ?? 0, spki };
   } catch {
     // An algorithm Node does not know: report its OID rather than failing the whole certificate.
-    const sequence = readTlv(spki, 0);
-    const algorithm = readChildren(spki, sequence)[0];
-    const oidTlv = algorithm ? readChildren(spki, algorithm)[0] : undefined;
-    const oid = oidTlv && oidTlv.tag === Tag.oid ? decodeOid(contentOf(spki, oidTlv)) : "unknown";
     return { algorithm: oid, bits: 0, spki };
   }
 }
