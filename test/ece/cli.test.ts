@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -31,6 +32,10 @@ beforeAll(async () => {
     mkdirSync(join(dir, "bundle", path, ".."), { recursive: true });
     writeFileSync(join(dir, "bundle", path), text);
   }
+  // A PKCS#12 bundle (the default of `othername cert`), made by openssl.
+  mkdirSync(join(dir, "bundle-p12", "node1"), { recursive: true });
+  writeFileSync(join(dir, "bundle.pass"), "bundle-secret\n");
+  execFileSync("openssl", ["pkcs12", "-export", "-in", join(dir, "bundle", "node1", "node1.crt"), "-inkey", join(dir, "bundle", "node1", "node1.key"), "-name", "node1", "-passout", "pass:bundle-secret", "-out", join(dir, "bundle-p12", "node1", "node1.p12")]);
   writeFileSync(join(dir, "bundle.zip"), zipSync(Object.fromEntries(Object.entries(files).map(([p, t]) => [p, new TextEncoder().encode(t)]))));
 });
 
@@ -152,6 +157,18 @@ describe("othername ece trust", () => {
       const entry = stored().direct.find((d) => d.name === "onprem");
       expect(entry?.additional_node_names).toEqual([NODE_NAME, "node2.node.abc123.cluster.s1.account"]);
     }
+  });
+
+  it("--from-bundle with PKCS#12 files needs the bundle's password", async () => {
+    const base = ["trust", "add", "--deployment", "d1", "--name", "onprem", "--ca", "cluster-ca.crt", "--from-bundle", "bundle-p12", "--yes"];
+    const without = await ece(base);
+    expect(without.code).toBe(3);
+    expect(without.stderr).toMatch(/node1\/node1.p12/);
+    expect(without.stderr).toMatch(/--pass-file/);
+    expect(fx.server.requests).toHaveLength(0);
+    const withPass = await ece([...base, "--pass-file", "bundle.pass"]);
+    expect(withPass.code, withPass.stderr).toBe(0);
+    expect(stored().direct.find((d) => d.name === "onprem")?.additional_node_names).toEqual([NODE_NAME]);
   });
 
   it("--scope with --trust-all or --cluster builds a scoped entry", async () => {
