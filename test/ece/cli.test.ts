@@ -171,6 +171,14 @@ describe("othername ece trust", () => {
     expect(stored().direct.find((d) => d.name === "onprem")?.additional_node_names).toEqual([NODE_NAME]);
   });
 
+  it("--from-bundle refuses a damaged zip with exit 3", async () => {
+    writeFileSync(join(dir, "broken.zip"), "PK\u0003\u0004 this is not really a zip");
+    const run = await ece(["trust", "add", "--deployment", "d1", "--name", "onprem", "--ca", "cluster-ca.crt", "--from-bundle", "broken.zip", "--yes"]);
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/broken\.zip/);
+    expect(fx.server.requests).toHaveLength(0);
+  });
+
   it("--scope with --trust-all or --cluster builds a scoped entry", async () => {
     const run = await ece(["trust", "add", "--deployment", "d1", "--name", "scoped2", "--ca", "cluster-ca.crt", "--scope", "s1", "--cluster", "abc123", "--yes"]);
     expect(run.code, run.stderr).toBe(0);

@@ -219,6 +219,14 @@ describe("ECE client against the HTTPS test server", () => {
     expect(error.kind).toBe("remote");
   });
 
+  it("names elevated permissions on 449 and does not retry it", async () => {
+    fx.server.faults.push({ status: 449, times: 5, method: "GET" });
+    const error = await failure(client().getDeployment("d1"));
+    expect(error.code).toBe("ECE_ELEVATED_PERMISSIONS");
+    expect(error.kind).toBe("remote");
+    expect(fx.server.requests).toHaveLength(1);
+  });
+
   it("names a missing deployment", async () => {
     const error = await failure(client().getDeployment("nope"));
     expect(error.code).toBe("ECE_NOT_FOUND");

@@ -17,10 +17,9 @@ export default defineCommand<EceArgs>({
           "$0 ece trust remove --deployment ID --name NAME [--dry-run] [--yes]",
           "$0 ece ca           --deployment ID --out DIR [--also-trust PATTERN...] [--force]",
           "",
-          "Connection: --url or ECE_URL; ECE_API_KEY (sent as `Authorization: ApiKey …`), or --user with ECE_PASSWORD;",
-          "--api-ca FILE for an API certificate signed by a private CA. Every change shows its diff first;",
-          "--dry-run asks ECE to validate it (validate_only) and changes nothing; --yes skips the prompt.",
-          "Existing account, external and direct trusts are always kept: ECE replaces the trust settings wholesale.",
+          "Connection: --url or ECE_URL; ECE_API_KEY (sent as `Authorization: ApiKey …`), or --user with ECE_PASSWORD; --api-ca FILE for an API certificate signed by a private CA; --debug logs each request (credentials redacted).",
+          "",
+          "Every change shows its diff first; --dry-run asks ECE to validate it (validate_only) and changes nothing; --yes skips the prompt. Existing account, external and direct trusts are always kept: ECE replaces the trust settings wholesale.",
         ].join("\n"),
       )
       .positional("topic", { type: "string", choices: ["trust", "ca"], describe: "trust: the deployment's trust settings; ca: its CA for the self-managed side" })
