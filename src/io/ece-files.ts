@@ -1,36 +1,17 @@
-import { randomBytes } from "node:crypto";
-import { link, mkdir, open, readFile, rename, stat, unlink } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { mkdir, stat } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
 import { OthernameError } from "../errors.js";
+import { commitFile, discardStaged, stageFile, type StagedFile } from "./atomic-write.js";
+import { readInputFile } from "./read-input.js";
 
 /**
  * File access for `othername ece`: reading the CA files named by flags, and writing the files of
- * `ece ca` whole or not at all. (Kept small and private to the ECE commands; the shared
- * src/io helpers for these were not committed yet when this was written.)
+ * `ece ca` whole or not at all, on top of the shared src/io helpers.
  */
-
-/** PEM inputs are small; anything bigger is the wrong file. */
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
 
 /** Reads a file named by `flag` (relative to `cwd`), naming both in every error. */
 export async function readFlagFile(path: string, flag: string, cwd: string): Promise<Uint8Array> {
-  const full = resolve(cwd, path);
-  try {
-    const info = await stat(full);
-    if (info.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
-    if (info.size > MAX_FILE_BYTES) {
-      throw new OthernameError("FILE_TOO_LARGE", `cannot read ${path} (${flag}): ${info.size} bytes is too large for a certificate file`, { hint: "Check that you passed the right file." });
-    }
-    return new Uint8Array(await readFile(full));
-  } catch (error) {
-    if (error instanceof OthernameError) throw error;
-    const code = (error as NodeJS.ErrnoException).code ?? "";
-    const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : code || String(error);
-    throw new OthernameError("FILE_UNREADABLE", `cannot read ${path} (${flag}): ${reason}`, {
-      hint: "Check the path; relative paths start from the current directory.",
-      cause: error,
-    });
-  }
+  return readInputFile(path, cwd, `${flag} file`);
 }
 
 export interface OutputFile {
@@ -42,9 +23,7 @@ export interface OutputFile {
 
 /**
  * Writes `files` into `dir` (created when missing). Without `force` an existing file is never
- * replaced: all targets are checked first, and each file takes its name with `link`, which fails
- * instead of overwriting even in a race. Each file is written to a temporary name, flushed, then
- * renamed or linked, so no reader sees half a file.
+ * replaced: all targets are checked first, and commitFile refuses to replace one even in a race.
  */
 export async function writeNewFiles(dir: string, files: readonly OutputFile[], options: { readonly cwd: string; readonly force: boolean; readonly flag: string }): Promise<string[]> {
   const root = resolve(options.cwd, dir);
@@ -66,33 +45,32 @@ export async function writeNewFiles(dir: string, files: readonly OutputFile[], o
       }
     }
   }
-  const written: string[] = [];
-  for (const [i, file] of files.entries()) {
-    const target = targets[i] as string;
-    const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
-    try {
-      const handle = await open(temp, "wx", file.mode);
+  // Stage every file first (temp file beside the target, flushed), then give each its name:
+  // a failure part-way leaves no half-written file behind.
+  const staged: StagedFile[] = [];
+  try {
+    for (const [i, file] of files.entries()) staged.push(await stageFile(targets[i] as string, file.bytes, file.mode));
+    for (const [i, item] of staged.entries()) {
       try {
-        await handle.writeFile(file.bytes);
-        await handle.chmod(file.mode);
-        await handle.sync();
-      } finally {
-        await handle.close();
+        await commitFile(item, { overwrite: options.force });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? String(error);
+        throw new OthernameError("OUTPUT_UNWRITABLE", `cannot write ${join(dir, (files[i] as OutputFile).name)} (${options.flag}): ${code === "EEXIST" ? "the file appeared meanwhile" : code}`, {
+          hint: code === "EEXIST" ? "Run again, or pass --force to replace it." : "Check the directory's permissions and free space.",
+          cause: error,
+        });
       }
-      if (options.force) await rename(temp, target);
-      else await link(temp, target);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? String(error);
-      throw new OthernameError("OUTPUT_UNWRITABLE", `cannot write ${join(dir, file.name)} (${options.flag}): ${code === "EEXIST" ? "the file appeared meanwhile" : code}`, {
-        hint: code === "EEXIST" ? "Run again, or pass --force to replace it." : "Check the directory's permissions and free space.",
-        cause: error,
-      });
-    } finally {
-      await unlink(temp).catch(() => undefined);
     }
-    written.push(join(dir, file.name));
+  } catch (error) {
+    if (error instanceof OthernameError) throw error;
+    throw new OthernameError("OUTPUT_UNWRITABLE", `cannot write into ${dir} (${options.flag}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+      hint: "Check the directory's permissions and free space.",
+      cause: error,
+    });
+  } finally {
+    for (const item of staged) await discardStaged(item);
   }
-  return written;
+  return files.map((file) => join(dir, file.name));
 }
 
 async function exists(path: string): Promise<boolean> {

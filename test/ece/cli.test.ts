@@ -192,6 +192,9 @@ describe("othername ece trust", () => {
     const leaf = await ece(["trust", "add", "--deployment", "d1", "--name", "l", "--ca", "node1.crt", "--node-name", NODE_NAME, "--yes"]);
     expect(leaf.code).toBe(3);
     expect(leaf.stderr).toMatch(/not a CA certificate/);
+    const missing = await ece(["trust", "add", "--deployment", "d1", "--name", "m", "--ca", "nowhere.crt", "--node-name", NODE_NAME, "--yes"]);
+    expect(missing.code).toBe(3);
+    expect(missing.stderr).toMatch(/cannot read --ca file nowhere\.crt: no such file/);
     expect(fx.server.requests).toHaveLength(0);
   });
 
