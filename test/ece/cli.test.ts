@@ -228,6 +228,14 @@ describe("othername ece trust", () => {
     expect(run.stdout + run.stderr).not.toContain(wrong);
   });
 
+  it("--debug logs every request without the credentials", async () => {
+    const run = await ece(["trust", "show", "--deployment", "d1", "--debug", "--user", "admin"], { env: { ECE_API_KEY: "", ECE_PASSWORD: "pa55-w0rd!" } });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/ece: GET https:\/\/127\.0\.0\.1:\d+\/api\/v1\/deployments\/d1\?show_settings=true.* -> 200/);
+    expect(run.stderr).not.toContain("pa55-w0rd!");
+    expect(run.stderr).not.toContain(Buffer.from("admin:pa55-w0rd!").toString("base64"));
+  });
+
   it("API certificate not signed by --api-ca: exit 4 naming the certificate problem, no fallback", async () => {
     const run = await runCli(["ece", "trust", "show", "--deployment", "d1", "--api-ca", "stranger-ca.pem"], {
       cwd: dir,
@@ -278,6 +286,10 @@ describe("othername ece ca", () => {
     expect(parseYaml(yamlText)).toEqual({ "trust.subject_name": ["*.node.d1.cluster.ece-region.account", "*.node.abc123.cluster.s1.account"] });
     expect(run.stdout).toContain("xpack.security.transport.ssl.certificate_authorities");
     expect(run.stdout).toContain("xpack.security.transport.ssl.trust_restrictions.path: trust_restrictions.yml");
+
+    const json = await ece(["ca", "--deployment", "d1", "--out", "ca-json", "--json"]);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toMatchObject({ deployment: "d1", trustRestrictions: ["*.node.d1.cluster.ece-region.account"], certificates: [{ subject: "CN=Deployment d1 CA", active: true }] });
 
     const again = await ece(["ca", "--deployment", "d1", "--out", "ca-out"]);
     expect(again.code).toBe(3);
