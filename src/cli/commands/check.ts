@@ -3,8 +3,8 @@ import { loadAnchors, readCertificateFile } from "../../io/anchors.js";
 import { resolvePassword } from "../../io/password.js";
 import { leafAndExtras } from "../../pki/anchors.js";
 import type { Certificate } from "../../pki/certificate.js";
-import { validateChain } from "../../pki/chain.js";
-import { OTHER_NAME_FIELD, decideTrust, parseTrustFields, valuesForFields, type TrustDecision } from "../../trust/decide.js";
+import { certificateCheckReport, checkCertificate } from "../../trust/check-certificate.js";
+import { OTHER_NAME_FIELD, parseTrustFields, type TrustDecision } from "../../trust/decide.js";
 import { defineCommand } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { passwordOptions, type PasswordArgs } from "../password-options.js";
@@ -56,18 +56,10 @@ export default defineCommand<CheckArgs>({
       const file = await readCertificateFile(path, { cwd: ctx.io.cwd, password: undefined, flag: "--untrusted" });
       untrusted.push(...file.certificates.map((entry) => entry.certificate));
     }
-    const chain = validateChain({ leaf, intermediates: untrusted, anchors, at });
-    const decision = decideTrust({ subject: leaf.subject, chain, fields, values: valuesForFields(leaf.san, fields), matcher: restrictions.matcher });
+    const result = checkCertificate({ leaf, intermediates: untrusted, anchors, at, fields, matcher: restrictions.matcher });
+    const decision = result.decision;
     if (args.json) {
-      ctx.json({
-        trusted: decision.trusted,
-        chain: { ok: chain.ok, failures: chain.failures.map((f) => ({ index: f.index, code: f.code, message: f.message })) },
-        fields: decision.fields,
-        values: decision.values,
-        match: decision.match?.pattern ?? null,
-        message: decision.message,
-        explanation: decision.explanation,
-      });
+      ctx.json(certificateCheckReport(result));
     } else {
       for (const line of describe(args.cert, decision, leaf)) ctx.out(line);
     }
@@ -77,7 +69,7 @@ export default defineCommand<CheckArgs>({
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-function parseAt(text: string): Date {
+export function parseAt(text: string): Date {
   const time = ISO_8601.test(text) ? Date.parse(text) : NaN;
   if (Number.isNaN(time)) {
     throw new OthernameError("USAGE_AT", `invalid --at ${JSON.stringify(text)}: not an ISO-8601 date and time`, {
@@ -110,7 +102,7 @@ async function readLeaf(args: CheckArgs, ctx: CommandContext): Promise<{ leaf: C
   return { leaf, extras };
 }
 
-function describe(source: string, d: TrustDecision, leaf: Certificate): string[] {
+export function describe(source: string, d: TrustDecision, leaf: Certificate): string[] {
   const lines: string[] = [];
   lines.push(`${d.trusted ? "TRUSTED" : "REJECTED"}: ${source} (${leaf.subject})`);
   if (d.decidedBy === "chain") {
