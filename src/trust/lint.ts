@@ -1,0 +1,147 @@
+import { isMap, isScalar, parseDocument } from "yaml";
+import { parseInstances } from "../instances/validate.js";
+import { readTrustRestrictions, SUBJECT_NAME_KEY } from "./restrictions.js";
+import { applyFixes } from "./lint/apply-fixes.js";
+import { coverageFindings, type CertificateNames } from "./lint/coverage.js";
+import { sortFindings, type LintFinding } from "./lint/finding.js";
+import { patternFindings } from "./lint/pattern-rules.js";
+import { readTrustSource } from "./lint/trust-source.js";
+
+/**
+ * `othername lint` over one file: trust_restrictions files (rules in ./lint/) and instances
+ * files (the instances validator's diagnostics), told apart by content. Pure: text in, findings out.
+ */
+export type { CertificateNames } from "./lint/coverage.js";
+export type { LintFinding, LintFix, LintRule, LintSeverity, TextEdit } from "./lint/finding.js";
+export { LINT_RULES, lintRule, sortFindings } from "./lint/finding.js";
+export { applyFixes } from "./lint/apply-fixes.js";
+
+export interface LintInput {
+  /** The file's name: Elasticsearch picks the parser from its extension. */
+  readonly fileName: string;
+  readonly text: string;
+}
+
+export interface LintOptions {
+  /** Certificates to check the file against (`--certs`): adds cert-accepted/cert-rejected/dead-pattern info. */
+  readonly certificates?: readonly CertificateNames[];
+}
+
+export type LintedKind = "trust_restrictions" | "instances";
+
+export interface LintResult {
+  readonly kind: LintedKind;
+  /** In reading order. */
+  readonly findings: readonly LintFinding[];
+}
+
+/** Lints a file of either kind. */
+export function lintFile(input: LintInput, options: LintOptions = {}): LintResult {
+  if (isInstancesFile(input.text)) return { kind: "instances", findings: lintInstances(input.text) };
+  return { kind: "trust_restrictions", findings: lintTrustRestrictions(input, options) };
+}
+
+/** An instances file has a top-level `instances:` key (a trust_restrictions file never does). */
+export function isInstancesFile(text: string): boolean {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length === 0) return isMap(doc.contents) && doc.contents.items.some((p) => isScalar(p.key) && p.key.value === "instances");
+  return /^instances[ \t]*:/m.test(text);
+}
+
+/** The instances validator's diagnostics, as findings (same rule ids; the YAML path joins the message). */
+export function lintInstances(text: string): LintFinding[] {
+  const result = parseInstances(text);
+  return sortFindings(
+    result.diagnostics.map((d) => ({
+      rule: d.rule,
+      severity: d.severity,
+      line: d.line,
+      column: d.column,
+      message: d.path ? `${d.message} (at ${d.path})` : d.message,
+    })),
+  );
+}
+
+export function lintTrustRestrictions(input: LintInput, options: LintOptions = {}): LintFinding[] {
+  const { fileName, text } = input;
+  const findings: LintFinding[] = [];
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const isJson = base.endsWith(".json");
+  if (!(isJson || base.endsWith(".yml") || base.endsWith(".yaml"))) {
+    findings.push({
+      rule: "unsupported-extension",
+      severity: "error",
+      line: 1,
+      column: 1,
+      message: `Elasticsearch refuses ${base}: "unable to detect content type from resource name"; name the file *.yml, *.yaml or *.json`,
+    });
+  }
+  const source = readTrustSource(text);
+  findings.push(...source.findings);
+  if (!source.syntaxBroken) {
+    const patterns = patternFindings(source);
+    findings.push(...patterns.findings);
+    if (options.certificates) findings.push(...coverageFindings(source, patterns.compiled, options.certificates));
+    const structuralErrors = source.findings.some((f) => f.severity === "error");
+    if (source.form === "missing" && !structuralErrors) {
+      findings.push({
+        rule: "subject-name-missing",
+        severity: "error",
+        line: 1,
+        column: 1,
+        message: `no "${SUBJECT_NAME_KEY}" key: Elasticsearch loads the file and then rejects every peer`,
+      });
+    } else if (source.entries.length === 0 && source.keyAt && !structuralErrors) {
+      const at = source.positions.at(source.keyAt.start);
+      findings.push({
+        rule: "subject-name-missing",
+        severity: "error",
+        line: at.line,
+        column: at.column,
+        message: `"${SUBJECT_NAME_KEY}" is empty: Elasticsearch loads the file and then rejects every peer`,
+      });
+    }
+  }
+  // Whatever else makes Elasticsearch refuse the content (a top-level list, a second document…),
+  // as the loader itself says it.
+  if (!findings.some((f) => f.severity === "error" && f.rule !== "unsupported-extension")) {
+    const read = readTrustRestrictions({ fileName: isJson ? "lint.json" : "lint.yml", text });
+    if (!read.ok) findings.push({ rule: "load-refused", severity: "error", line: read.line ?? 1, column: read.column ?? 1, message: `Elasticsearch refuses the file: ${read.reason}` });
+  }
+  return sortFindings(findings);
+}
+
+export interface FixOutcome {
+  /** The text after every safe fix (equal to the input when nothing applied). */
+  readonly text: string;
+  readonly applied: readonly LintFinding[];
+  /** The lint of the fixed text: what remains for the user. */
+  readonly result: LintResult;
+}
+
+/** Rounds of fix-and-relint: an alias is quoted in one round, its callout removed in the next. */
+const MAX_FIX_ROUNDS = 8;
+
+/**
+ * Applies the safe fixes (quote an alias item, remove a documentation callout, trim spaces in a
+ * quoted pattern, drop an exact duplicate), re-linting after each round. A round that would leave
+ * more errors than before is discarded.
+ */
+export function fixFile(input: LintInput, options: LintOptions = {}): FixOutcome {
+  let text = input.text;
+  let result = lintFile(input, options);
+  const applied: LintFinding[] = [];
+  for (let round = 0; round < MAX_FIX_ROUNDS; round++) {
+    const fixable = result.findings.filter((f) => f.fix !== undefined);
+    if (fixable.length === 0) break;
+    const next = applyFixes(text, fixable);
+    if (next.applied.length === 0 || next.text === text) break;
+    const relinted = lintFile({ fileName: input.fileName, text: next.text }, options);
+    const errors = (r: LintResult) => r.findings.filter((f) => f.severity === "error").length;
+    if (errors(relinted) > errors(result)) break;
+    text = next.text;
+    result = relinted;
+    applied.push(...next.applied);
+  }
+  return { text, applied, result };
+}

@@ -1,0 +1,77 @@
+/**
+ * What the linter reports: findings as data, with 1-based lines and columns (UTF-16 code units,
+ * the unit editors and SARIF's default `columnKind` use) and, for the safe rewrites only, a fix.
+ */
+export type LintSeverity = "error" | "warning" | "info";
+
+export interface TextEdit {
+  /** 1-based start (inclusive) and end (exclusive) of the replaced text. */
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly text: string;
+}
+
+export interface LintFix {
+  readonly description: string;
+  readonly edits: readonly TextEdit[];
+}
+
+export interface LintFinding {
+  /** Stable rule id (see LINT_RULES), e.g. "unquoted-alias". */
+  readonly rule: string;
+  readonly severity: LintSeverity;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine?: number;
+  readonly endColumn?: number;
+  readonly message: string;
+  /** Present only for fixes that change nothing but what the finding names (applied by --fix). */
+  readonly fix?: LintFix;
+}
+
+export interface LintRule {
+  readonly id: string;
+  readonly severity: LintSeverity;
+  readonly description: string;
+}
+
+/**
+ * The rule catalog. Errors: Elasticsearch refuses the file (or the file trusts nobody).
+ * Warnings: the file loads but probably does not mean what was meant. Info: facts for review.
+ */
+export const LINT_RULES: readonly LintRule[] = [
+  { id: "unsupported-extension", severity: "error", description: "Elasticsearch only reads trust_restrictions files named *.yml, *.yaml or *.json" },
+  { id: "yaml-syntax", severity: "error", description: "The file is not valid YAML/JSON, so Elasticsearch refuses it" },
+  { id: "unquoted-alias", severity: "error", description: "An unquoted value starting with '*' is a YAML alias; Elasticsearch refuses the file" },
+  { id: "null-entry", severity: "error", description: "A null value or empty list item makes Elasticsearch refuse the file" },
+  { id: "non-scalar-entry", severity: "error", description: "A list item that is itself a list or mapping makes Elasticsearch refuse the file" },
+  { id: "regex-unclosed", severity: "error", description: "A pattern starting with '/' must end with '/'" },
+  { id: "regex-invalid", severity: "error", description: "A /regex/ pattern is not valid Lucene RegExp syntax" },
+  { id: "pattern-too-complex", severity: "error", description: "A pattern needs more than 10,000 automaton states (TooComplexToDeterminizeException)" },
+  { id: "subject-name-missing", severity: "error", description: "trust.subject_name is missing or empty: the file loads and then rejects every peer" },
+  { id: "load-refused", severity: "error", description: "Elasticsearch refuses to load the file" },
+  { id: "doc-callout", severity: "warning", description: "A documentation callout such as ' <1>' was copied into a pattern" },
+  { id: "placeholder", severity: "warning", description: "A documentation placeholder such as <CLUSTER_FQDN> was left in a pattern" },
+  { id: "quoted-whitespace", severity: "warning", description: "A quoted pattern has leading or trailing spaces, which Elasticsearch keeps" },
+  { id: "empty-pattern", severity: "warning", description: "An empty pattern matches only the empty name" },
+  { id: "duplicate-pattern", severity: "warning", description: "The same pattern appears more than once" },
+  { id: "redundant-pattern", severity: "warning", description: "Every name this pattern matches is matched by another pattern" },
+  { id: "match-everything", severity: "warning", description: "The pattern matches every name: any certificate from the CA is trusted" },
+  { id: "uppercase", severity: "warning", description: "Upper-case letters in a pattern: matching is case-sensitive and node names are lower-case" },
+  { id: "comma-split", severity: "warning", description: "A single string value is split on ',' into several patterns" },
+  { id: "no-convention-match", severity: "warning", description: "No name of the form {node}.node.{cluster}.cluster.{scope} can match this pattern" },
+  { id: "cert-accepted", severity: "info", description: "A certificate from --certs is accepted by the file" },
+  { id: "cert-rejected", severity: "info", description: "A certificate from --certs is accepted by no pattern" },
+  { id: "dead-pattern", severity: "info", description: "A pattern accepts none of the certificates from --certs" },
+];
+
+export function lintRule(id: string): LintRule | undefined {
+  return LINT_RULES.find((r) => r.id === id);
+}
+
+/** Findings in reading order: line, column, then rule id. */
+export function sortFindings(findings: readonly LintFinding[]): LintFinding[] {
+  return [...findings].sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+}

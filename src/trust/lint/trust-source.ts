@@ -1,0 +1,286 @@
+import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Scalar } from "yaml";
+import { SUBJECT_NAME_KEY, javaTrim } from "../restrictions.js";
+import type { LintFinding } from "./finding.js";
+import { TextPositions } from "./positions.js";
+
+/**
+ * A trust_restrictions file read for linting: the patterns with where each character of each
+ * pattern sits in the source (so findings point inside a pattern and fixes edit exact ranges),
+ * plus the structural findings (syntax, aliases, nulls, missing key). Keys flatten the way
+ * Elasticsearch's settings loader flattens them (`trust: {subject_name: …}` = `trust.subject_name`).
+ */
+export type ScalarStyle = "plain" | "single" | "double" | "block" | "alias" | "other";
+
+export interface PatternEntry {
+  /** The pattern text: what Elasticsearch reads, or for an unquoted alias, what the user wrote. */
+  readonly text: string;
+  /** Offsets of the whole YAML node in the source. */
+  readonly start: number;
+  readonly end: number;
+  readonly style: ScalarStyle;
+  /** "list": an item of a YAML list; "scalar": a piece of a comma-separated string value. */
+  readonly form: "list" | "scalar";
+  /** The item sits in a flow sequence (`[a, b]`). */
+  readonly flow: boolean;
+  /** Source offset of character `index` of `text` (0..text.length), when the mapping is exact. */
+  readonly sourceOffset: (index: number) => number | undefined;
+}
+
+export interface ScalarSetting {
+  readonly start: number;
+  readonly end: number;
+  readonly value: string;
+  readonly pieces: number;
+}
+
+export interface TrustSource {
+  readonly positions: TextPositions;
+  readonly findings: readonly LintFinding[];
+  readonly entries: readonly PatternEntry[];
+  /** YAML errors not explained by an alias finding: pattern rules would lint a guess, so they are skipped. */
+  readonly syntaxBroken: boolean;
+  readonly form: "list" | "scalar" | "missing";
+  /** Offsets of the `trust.subject_name` key (or its last path segment), when present. */
+  readonly keyAt?: { readonly start: number; readonly end: number };
+  readonly scalar?: ScalarSetting;
+}
+
+export function readTrustSource(text: string): TrustSource {
+  const positions = new TextPositions(text);
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const findings: LintFinding[] = [];
+  const range = (start: number, end: number) => {
+    const a = positions.at(start);
+    const b = positions.at(end);
+    return { line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  };
+  const aliasLines = new Set<number>();
+  const entries: PatternEntry[] = [];
+  let setting: { form: "list" | "scalar"; keyAt: { start: number; end: number }; entries: PatternEntry[]; scalar?: ScalarSetting } | undefined;
+
+  const aliasEntry = (node: YamlNode, flow: boolean, form: "list" | "scalar"): PatternEntry => {
+    const start = node.range?.[0] ?? 0;
+    const end = aliasExtent(text, start, flow, positions);
+    const written = text.slice(start, end);
+    aliasLines.add(positions.at(start).line);
+    const quoted = quoteYaml(written);
+    findings.push({
+      rule: "unquoted-alias",
+      severity: "error",
+      ...range(start, end),
+      message:
+        `unquoted value ${written} starts with '*', which YAML reads as an alias to an anchor "${written.slice(1)}" that does not exist: ` +
+        `Elasticsearch refuses the whole file; quote it: ${quoted}`,
+      fix: { description: `quote the pattern: ${quoted}`, edits: [{ ...range(start, end), text: quoted }] },
+    });
+    return { text: written, start, end, style: "alias", form, flow, sourceOffset: (i) => (i >= 0 && i <= written.length ? start + i : undefined) };
+  };
+
+  const nullFinding = (node: YamlNode | null | undefined, fallback: number, what: string) => {
+    const start = node?.range?.[0] ?? fallback;
+    findings.push({
+      rule: "null-entry",
+      severity: "error",
+      ...range(start, Math.max(start, node?.range?.[1] ?? start)),
+      message: `${what} is null (empty or "null"/"~"): Elasticsearch refuses the whole file ("null-valued setting"); remove it or give a value`,
+    });
+  };
+
+  const walk = (node: unknown, prefix: string): void => {
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      const keyNode = pair.key as YamlNode | null;
+      const keyText = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
+      const key = prefix + keyText;
+      const keyStart = keyNode?.range?.[0] ?? 0;
+      const keyEnd = keyNode?.range?.[1] ?? keyStart;
+      let value = pair.value as YamlNode | null;
+      if (isAlias(value)) {
+        const target = value.resolve(doc as Document);
+        if (target === undefined) {
+          const entry = aliasEntry(value, false, "scalar");
+          if (key === SUBJECT_NAME_KEY) setting = { form: "scalar", keyAt: { start: keyStart, end: keyEnd }, entries: splitEntry(entry) };
+          continue;
+        }
+        value = target as YamlNode;
+      }
+      if (isMap(value)) {
+        walk(value, `${key}.`);
+      } else if (isSeq(value)) {
+        const items: PatternEntry[] = [];
+        for (const raw of value.items) {
+          let item = raw as YamlNode | null;
+          if (isAlias(item)) {
+            const target = item.resolve(doc as Document);
+            if (target === undefined) {
+              items.push(aliasEntry(item, value.flow === true, "list"));
+              continue;
+            }
+            item = target as YamlNode;
+          }
+          if (item === null || (isScalar(item) && (item.value === null || item.value === undefined))) {
+            nullFinding(item, value.range?.[0] ?? keyStart, `an item of [${key}]`);
+          } else if (!isScalar(item)) {
+            const start = item.range?.[0] ?? 0;
+            findings.push({
+              rule: "non-scalar-entry",
+              severity: "error",
+              ...range(start, start),
+              message: `an item of [${key}] is a ${isSeq(item) ? "list" : "mapping"}: Elasticsearch refuses the whole file ("only value lists are allowed in serialized settings")`,
+            });
+          } else {
+            items.push(scalarEntry(item, text, "list", value.flow === true));
+          }
+        }
+        if (key === SUBJECT_NAME_KEY) setting = { form: "list", keyAt: { start: keyStart, end: keyEnd }, entries: items };
+      } else if (value === null || (isScalar(value) && (value.value === null || value.value === undefined))) {
+        nullFinding(value, keyStart, `the value of [${key}]`);
+      } else if (isScalar(value) && key === SUBJECT_NAME_KEY) {
+        const whole = scalarEntry(value, text, "scalar", false);
+        const pieces = splitEntry(whole);
+        setting = {
+          form: "scalar",
+          keyAt: { start: keyStart, end: keyEnd },
+          entries: pieces,
+          scalar: { start: whole.start, end: whole.end, value: whole.text, pieces: pieces.length },
+        };
+      }
+    }
+  };
+  if (doc.contents !== null) walk(doc.contents, "");
+  if (setting) entries.push(...setting.entries);
+
+  let syntaxBroken = false;
+  for (const error of doc.errors) {
+    const at = positions.at(error.pos[0]);
+    if (aliasLines.has(at.line)) continue; // "Unexpected scalar at node end" after `*alias <1>`: the alias finding explains it
+    syntaxBroken = true;
+    findings.push({
+      rule: "yaml-syntax",
+      severity: "error",
+      ...range(error.pos[0], Math.max(error.pos[0], error.pos[1])),
+      message: `${error.message.split("\n")[0] ?? error.message}: Elasticsearch refuses the whole file`,
+    });
+  }
+  return {
+    positions,
+    findings,
+    entries,
+    syntaxBroken,
+    form: setting?.form ?? "missing",
+    ...(setting ? { keyAt: setting.keyAt } : {}),
+    ...(setting?.scalar ? { scalar: setting.scalar } : {}),
+  };
+}
+
+/**
+ * Where an unquoted alias item the user meant as a pattern ends: in a flow sequence at the next
+ * `,` `]` or `}`, otherwise at the end of the line, before a ` #` comment and trailing blanks.
+ */
+function aliasExtent(text: string, start: number, flow: boolean, positions: TextPositions): number {
+  const lineEnd = positions.lineEnd(start);
+  let end = lineEnd;
+  for (let i = start; i < lineEnd; i++) {
+    const c = text[i];
+    if (flow && (c === "," || c === "]" || c === "}")) {
+      end = i;
+      break;
+    }
+    if (c === "#" && i > start && (text[i - 1] === " " || text[i - 1] === "\t")) {
+      end = i;
+      break;
+    }
+  }
+  while (end > start && (text[end - 1] === " " || text[end - 1] === "\t")) end--;
+  return end;
+}
+
+/** The pattern as a YAML scalar that reads back as exactly `value`: double quotes, or single quotes when it holds `\` or `"`. */
+export function quoteYaml(value: string): string {
+  if (!/["\\\u0000-\u001f\u007f]/.test(value)) return `"${value}"`;
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function styleOf(node: Scalar): ScalarStyle {
+  switch (node.type) {
+    case "PLAIN":
+      return "plain";
+    case "QUOTE_SINGLE":
+      return "single";
+    case "QUOTE_DOUBLE":
+      return "double";
+    case "BLOCK_LITERAL":
+    case "BLOCK_FOLDED":
+      return "block";
+    default:
+      return "other";
+  }
+}
+
+/** The text Elasticsearch gets for a scalar: strings as they are, numbers and booleans as written. */
+function scalarText(node: Scalar): string {
+  if (typeof node.value === "string") return node.value;
+  return node.source ?? String(node.value);
+}
+
+function scalarEntry(node: Scalar, text: string, form: "list" | "scalar", flow: boolean): PatternEntry {
+  const start = node.range?.[0] ?? 0;
+  const end = node.range?.[1] ?? start;
+  const value = scalarText(node);
+  const style = styleOf(node);
+  const map = sourceMap(value, text.slice(start, end), style);
+  return { text: value, start, end, style, form, flow, sourceOffset: (i) => (map && i >= 0 && i < map.length ? start + (map[i] as number) : undefined) };
+}
+
+/**
+ * For each index 0..value.length of the value, its offset inside the node's source text, when
+ * the scalar is on one line and its escapes are understood; otherwise undefined.
+ */
+function sourceMap(value: string, raw: string, style: ScalarStyle): number[] | undefined {
+  if (raw.includes("\n")) return undefined;
+  if (style === "plain" || style === "other") {
+    return raw === value ? Array.from({ length: value.length + 1 }, (_, i) => i) : undefined;
+  }
+  if (style !== "single" && style !== "double") return undefined;
+  const body = raw.slice(1, -1);
+  const map: number[] = [];
+  let i = 0;
+  while (i < body.length) {
+    map.push(i + 1);
+    if (style === "single" && body[i] === "'" && body[i + 1] === "'") {
+      i += 2;
+    } else if (style === "double" && body[i] === "\\") {
+      const kind = body[i + 1];
+      const width = kind === "x" ? 4 : kind === "u" ? 6 : kind === "U" ? 10 : 2;
+      if (kind === "U") {
+        const cp = Number.parseInt(body.slice(i + 2, i + 10), 16);
+        if (Number.isFinite(cp) && cp > 0xffff) map.push(i + 1); // two UTF-16 units from one escape
+      }
+      i += width;
+    } else {
+      i += 1;
+    }
+  }
+  map.push(body.length + 1);
+  return map.length === value.length + 1 ? map : undefined;
+}
+
+/**
+ * Elasticsearch's reading of a string value: split on ",", trailing empty pieces dropped, each
+ * piece trimmed (Java `trim`). Each piece keeps its exact source mapping.
+ */
+function splitEntry(entry: PatternEntry): PatternEntry[] {
+  if (entry.text.length === 0) return [];
+  const pieces = entry.text.split(",");
+  while (pieces.length > 0 && pieces[pieces.length - 1] === "") pieces.pop();
+  const out: PatternEntry[] = [];
+  let offset = 0;
+  for (const piece of pieces) {
+    const trimmed = javaTrim(piece);
+    const lead = piece.length - piece.replace(/^[\u0000-\u0020]+/, "").length;
+    const base = offset + lead;
+    out.push({ ...entry, text: trimmed, form: "scalar", sourceOffset: (i) => (i >= 0 && i <= trimmed.length ? entry.sourceOffset(base + i) : undefined) });
+    offset += piece.length + 1;
+  }
+  return out;
+}
