@@ -122,6 +122,8 @@ export interface PatternMatcher {
   matches(name: string): boolean;
   /** Whether one given pattern matches (for per-pattern verdicts). */
   matchesPattern(index: number, name: string): boolean;
+  /** States of the union DFA (0 unless strategy is "union"). */
+  readonly unionStates: number;
 }
 
 export const DEFAULT_MAX_UNION_STATES = 100_000;
@@ -139,7 +141,7 @@ export function matcherFor(patterns: readonly CompiledPattern[], options: Matche
     return p !== undefined && runDfa(p.dfa, name) >= 0;
   };
   if (patterns.length === 0) {
-    return { patterns, strategy: "empty", firstMatch: () => -1, matches: () => false, matchesPattern };
+    return { patterns, strategy: "empty", firstMatch: () => -1, matches: () => false, matchesPattern, unionStates: 0 };
   }
   let union: Dfa | undefined;
   try {
@@ -152,10 +154,10 @@ export function matcherFor(patterns: readonly CompiledPattern[], options: Matche
       for (let i = 0; i < patterns.length; i++) if (runDfa((patterns[i] as CompiledPattern).dfa, name) >= 0) return i;
       return -1;
     };
-    return { patterns, strategy: "per-pattern", firstMatch, matches: (name) => firstMatch(name) >= 0, matchesPattern };
+    return { patterns, strategy: "per-pattern", firstMatch, matches: (name) => firstMatch(name) >= 0, matchesPattern, unionStates: 0 };
   }
   const runner = tableRunner(union);
-  return { patterns, strategy: "union", firstMatch: runner, matches: (name) => runner(name) >= 0, matchesPattern };
+  return { patterns, strategy: "union", firstMatch: runner, matches: (name) => runner(name) >= 0, matchesPattern, unionStates: union.stateCount };
 }
 
 /** Runs a DFA by code point; returns its label or -1. */
@@ -201,15 +203,17 @@ function unionDfa(patterns: readonly CompiledPattern[], maxStates: number, perPa
     const tailNfa = new NfaBuilder();
     const tailStart = tailNfa.addState();
     tails.forEach((t, k) => tailNfa.addEpsilon(tailStart, tailNfa.embed(t, { relabel: () => tailLabels[k] as number })));
-    const tailUnion = minimize(determinize(tailNfa, tailStart, opts));
+    const tailUnion = determinize(tailNfa, tailStart, opts);
     const led = new NfaBuilder();
     const ledStart = led.addState();
     led.addTransition(ledStart, 0, MAX_CODE_POINT, ledStart);
     led.addEpsilon(ledStart, led.embed(tailUnion));
-    nfa.addEpsilon(start, nfa.embed(minimize(determinize(led, ledStart, opts))));
+    nfa.addEpsilon(start, nfa.embed(determinize(led, ledStart, opts)));
   }
   for (const i of others) nfa.addEpsilon(start, nfa.embed((patterns[i] as CompiledPattern).dfa, { relabel: () => i }));
-  return minimize(determinize(nfa, start, opts));
+  // Not minimized: the subset construction of already-minimal pieces is small enough to run,
+  // and our Moore-style minimization costs seconds on tens of thousands of deep states.
+  return determinize(nfa, start, opts);
 }
 
 /** For `*X` wildcards and `/.*X/` or `/@X/` regexes, the DFA of X (else undefined). */
@@ -253,18 +257,22 @@ function tableRunner(dfa: Dfa): (name: string) => number {
     }
     classOf[c] = classes - 1;
   }
+  // Entries hold the next state premultiplied by `classes` (the row offset), or -1.
   const table = new Int32Array(dfa.stateCount * classes);
   for (let s = 0; s < dfa.stateCount; s++) {
-    for (let k = 0; k < classes; k++) table[s * classes + k] = step(dfa, s, sample[k] as number);
+    for (let k = 0; k < classes; k++) {
+      const next = step(dfa, s, sample[k] as number);
+      table[s * classes + k] = next < 0 ? -1 : next * classes;
+    }
   }
   const labels = dfa.labels;
   return (name: string): number => {
-    let state = 0;
+    let row = 0;
     const n = name.length;
     for (let i = 0; i < n; i++) {
       let c = name.charCodeAt(i);
       if (c < 128) {
-        state = table[state * classes + (classOf[c] as number)] as number;
+        row = table[row + (classOf[c] as number)] as number;
       } else {
         if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
           const d = name.charCodeAt(i + 1);
@@ -273,11 +281,12 @@ function tableRunner(dfa: Dfa): (name: string) => number {
             i++;
           }
         }
-        state = step(dfa, state, c);
+        const next = step(dfa, row / classes, c);
+        row = next < 0 ? -1 : next * classes;
       }
-      if (state < 0) return -1;
+      if (row < 0) return -1;
     }
-    return labels[state] as number;
+    return labels[row / classes] as number;
   };
 }
 
