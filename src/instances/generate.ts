@@ -49,7 +49,7 @@ export interface GenerateOptions {
   readonly plan: GenerationPlan;
   readonly keySpec: KeySpec;
   readonly signing: Signing;
-  /** Keys generated at once; match the libuv pool size. */
+  /** Parallelism: the libuv pool size (`--jobs`). */
   readonly jobs: number;
   /** PEM key form: PKCS#8 (default) or certutil's traditional form (PKCS#1 for RSA, SEC1 for EC). */
   readonly keyFormat: "pkcs8" | "pkcs1";
@@ -78,7 +78,9 @@ export async function generateBundle(options: GenerateOptions): Promise<Generati
       options.onProgress?.(++done, plan.instances.length, instance.name);
     }
   };
-  const runners = Math.max(1, Math.min(options.jobs, plan.instances.length));
+  // Each instance hops to the pool several times (key, signature, PKCS#12 derivations): a few
+  // instances in flight per pool thread keep every thread busy between hops.
+  const runners = Math.max(1, Math.min(options.jobs * 4, plan.instances.length));
   await Promise.all(Array.from({ length: runners }, runner));
   const files: GeneratedFile[] = [];
   if (plan.caFile && caDer) files.push({ path: plan.caFile, bytes: text(encodePem("CERTIFICATE", caDer)), secret: false });

@@ -98,22 +98,34 @@ async function writeDirectory(root: string, files: readonly BundleFile[], force:
   const staged: StagedFile[] = [];
   const committed: string[] = [];
   try {
-    for (const file of files) {
-      const target = join(root, ...file.path.split("/"));
-      await makeDirectories(dirname(target), createdDirectories);
-      staged.push(await stageFile(target, file.bytes, file.mode));
-    }
-    for (const item of staged) {
+    const targets = files.map((file) => join(root, ...file.path.split("/")));
+    for (const directory of new Set(targets.map((t) => dirname(t)))) await makeDirectories(directory, createdDirectories);
+    // Many small files: keep several in flight on the libuv pool instead of one at a time.
+    await inBatches(files, async (file, index) => {
+      staged[index] = await stageFile(targets[index]!, file.bytes, file.mode);
+    });
+    await inBatches(staged, async (item) => {
       await commitFile(item, { overwrite: force });
       committed.push(item.target);
-    }
-    return committed;
+    });
+    return targets;
   } catch (error) {
     // Roll back: temporaries, files this run created (never pre-existing ones), then new directories.
-    await Promise.all(staged.map(discardStaged));
+    await Promise.all(staged.filter(Boolean).map(discardStaged));
     if (!force) await Promise.all(committed.map((path) => unlink(path).catch(() => undefined)));
     for (const directory of createdDirectories.reverse()) await rmdir(directory).catch(() => undefined);
     throw error;
+  }
+}
+
+const WRITES_IN_FLIGHT = 32;
+
+/** Runs `task` over `items` with at most WRITES_IN_FLIGHT at once; waits for all started tasks before rethrowing. */
+async function inBatches<T>(items: readonly T[], task: (item: T, index: number) => Promise<void>): Promise<void> {
+  for (let start = 0; start < items.length; start += WRITES_IN_FLIGHT) {
+    const results = await Promise.allSettled(items.slice(start, start + WRITES_IN_FLIGHT).map((item, k) => task(item, start + k)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+    if (failed) throw failed.reason;
   }
 }
 

@@ -127,3 +127,15 @@ describe("planGeneration", () => {
     expect(planGeneration(result.spec, { kind: "csr", at, days: 1 }).files).toEqual(["n1/n1.csr", "n1/n1.key", "n2/n2.csr", "n2/n2.key"]);
   });
 });
+
+describe("examples/instances.yaml", () => {
+  it("is valid, warning-free, and spans two clusters", async () => {
+    const { readFileSync } = await import("node:fs");
+    const result = parseInstances(readFileSync(new URL("../../examples/instances.yaml", import.meta.url), "utf8"));
+    expect(result.diagnostics).toEqual([]);
+    if (!result.ok) return;
+    const clusters = new Set(result.spec.instances.flatMap((i) => i.cn.map((cn) => cn.split(".node.")[1]?.split(".cluster.")[0])));
+    expect(clusters).toEqual(new Set(["prod-eu", "prod-us"]));
+    expect(result.spec.instances.every((i) => i.cnDerived)).toBe(true);
+  });
+});
