@@ -128,7 +128,7 @@ function buildEntry(before: DirectTrustRelationship | undefined, request: Direct
   if (request.additional_node_names !== undefined && request.additional_node_names.length > 0) {
     entry["additional_node_names"] = [...request.additional_node_names];
   }
-  entry["certificates"] = request.certificates.map((certificate) => ({ ...withoutMetadata(certificate), pem: certificate.pem }));
+  entry["certificates"] = request.certificates.map(withoutMetadata);
   return entry as unknown as DirectTrustRelationship;
 }
 

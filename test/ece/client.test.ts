@@ -206,8 +206,8 @@ describe("ECE client against the HTTPS test server", () => {
   });
 
   it("times out a slow response and retries the read", async () => {
-    fx.server.delay = { ms: 1_500, times: 1 };
-    const read = await client({ timeoutMs: 300 }).getDeployment("d1");
+    fx.server.delay = { ms: 2_500, times: 1 };
+    const read = await client({ timeoutMs: 1_000 }).getDeployment("d1");
     expect(read.version).toBe("7");
     expect(fx.server.requests.filter((r) => r.method === "GET")).toHaveLength(2);
   });
