@@ -187,6 +187,18 @@ describe("othername cert: usage and input errors", () => {
     expect(existsSync(join(dir, "x"))).toBe(false);
   });
 
+  it("shows a progress line only on a terminal and never with --json", async () => {
+    write(dir, "two.yml", "instances:\n  - name: p1\n  - name: p2\n");
+    const tty = await runCli(["cert", "--in", "two.yml", "--self-signed", "--pem", "--key", "ec:p256", "--out", "p-tty"], { cwd: dir, stderrIsTTY: true });
+    expect(tty.code, tty.stderr).toBe(0);
+    expect(tty.stderr).toContain("[2/2] ");
+    const json = await runCli(["cert", "--in", "two.yml", "--self-signed", "--pem", "--key", "ec:p256", "--out", "p-json", "--json"], { cwd: dir, stderrIsTTY: true });
+    expect(json.stderr).not.toContain("[2/2]");
+    expect(JSON.parse(json.stdout).instances).toHaveLength(2);
+    const pipe = await runCli(["cert", "--in", "two.yml", "--self-signed", "--pem", "--key", "ec:p256", "--out", "p-pipe"], { cwd: dir });
+    expect(pipe.stderr).not.toContain("[2/2]");
+  });
+
   it("has --help with examples", async () => {
     const r = await runCli(["cert", "--help"]);
     expect(r.code).toBe(0);
