@@ -3,8 +3,9 @@ import { AsnParser } from "@peculiar/asn1-schema";
 import { CertBag, PKCS8ShroudedKeyBag, SafeContents } from "@peculiar/asn1-pfx";
 import type { SafeBag } from "@peculiar/asn1-pfx";
 import { PrivateKeyInfo } from "@peculiar/asn1-pkcs8";
-import { Certificate } from "@peculiar/asn1-x509";
-import { checkTlvStructure, octetsValue, oidValue, parseAsn1 } from "./der.js";
+import type { CertificateNames } from "./certificate-names.js";
+import { certificateNames } from "./certificate-names.js";
+import { BER_OPTIONS, checkTlvStructure, octetsValue, oidValue, parseAsn1 } from "./der.js";
 import { Malformed } from "./failures.js";
 import { MAX_ATTRIBUTES_PER_BAG, MAX_BAGS, MAX_SAFE_CONTENTS_DEPTH } from "./limits.js";
 import { Oid } from "./oids.js";
@@ -22,7 +23,7 @@ export interface BagAttributes {
 export type ParsedBag =
   | { readonly type: "key"; readonly pkcs8: Uint8Array; readonly attributes: BagAttributes }
   | { readonly type: "shroudedKey"; readonly scheme: EncryptionScheme; readonly encrypted: Uint8Array; readonly attributes: BagAttributes }
-  | { readonly type: "certificate"; readonly der: Uint8Array; readonly attributes: BagAttributes };
+  | { readonly type: "certificate"; readonly der: Uint8Array; readonly names: CertificateNames; readonly attributes: BagAttributes };
 
 /** Counts bags over a whole file, so no file holds more than MAX_BAGS. */
 export class BagCounter {
@@ -38,7 +39,7 @@ export function parseWith<T>(bytes: Uint8Array | ArrayBuffer, type: new () => T,
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   checkTlvStructure(view, what);
   try {
-    return AsnParser.parse(view, type);
+    return AsnParser.parse(view, type, { berOptions: BER_OPTIONS });
   } catch (error) {
     throw new Malformed(`${what}: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -76,8 +77,8 @@ export function parseSafeContents(bytes: Uint8Array, counter: BagCounter, depth 
         if (certBag.certId !== Oid.x509Certificate) break; // SDSI certificates: nothing to report
         // certValue is [0] EXPLICIT OCTET STRING holding the DER certificate.
         const der = octetsValue(parseAsn1(certBag.certValue, "certBag value"), "certBag value");
-        parseWith(der, Certificate, "certificate in certBag");
-        out.push({ type: "certificate", der, attributes: bagAttributes(bag) });
+        checkTlvStructure(der, "certificate in certBag");
+        out.push({ type: "certificate", der, names: certificateNames(der), attributes: bagAttributes(bag) });
         break;
       }
       case Oid.safeContentsBag:

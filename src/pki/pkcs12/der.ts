@@ -83,11 +83,17 @@ export function checkTlvStructure(bytes: Uint8Array, what: string, maxDepth = MA
   }
 }
 
+/**
+ * asn1js would otherwise try to decode every OCTET STRING's contents as nested ASN.1, parsing
+ * each layer of a PFX again at every level above it; we open the layers we need ourselves.
+ */
+export const BER_OPTIONS = { parseEmbedded: false } as const;
+
 /** Parses one complete BER element (after `checkTlvStructure`). */
 export function parseAsn1(bytes: Uint8Array | ArrayBuffer, what: string): asn1js.AsnType {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
   checkTlvStructure(view, what);
-  const result = asn1js.fromBER(view);
+  const result = asn1js.fromBER(view, BER_OPTIONS);
   if (result.offset === -1 || result.result.error) {
     throw new Malformed(`${what}: ${result.result.error || "invalid encoding"}`);
   }
@@ -167,4 +173,46 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
   return copy.buffer;
+}
+
+/** One TLV element located in a byte array (definite lengths only: use on DER or checked bytes). */
+export interface Element {
+  readonly tag: number;
+  /** Offset of the contents. */
+  readonly start: number;
+  /** Offset just past the element. */
+  readonly end: number;
+  /** Offset of the tag byte. */
+  readonly offset: number;
+}
+
+/** Reads the element at `offset` (low tag numbers, definite length), or throws Malformed. */
+export function readElement(bytes: Uint8Array, offset: number, limit = bytes.length): Element {
+  const tag = bytes[offset];
+  const first = bytes[offset + 1];
+  if (tag === undefined || first === undefined || offset + 2 > limit || (tag & 0x1f) === 0x1f) throw new Malformed(`bad element at byte ${offset}`);
+  let start = offset + 2;
+  let length = first;
+  if (first === 0x80) throw new Malformed(`indefinite length at byte ${offset}`);
+  if (first > 0x80) {
+    const count = first & 0x7f;
+    if (count > 4 || start + count > limit) throw new Malformed(`bad length at byte ${offset}`);
+    length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (bytes[start + i] as number);
+    start += count;
+  }
+  const end = start + length;
+  if (end > limit) throw new Malformed(`element at byte ${offset} runs past its container`);
+  return { tag, start, end, offset };
+}
+
+/** The elements inside a constructed element. */
+export function childElements(bytes: Uint8Array, parent: Element): Element[] {
+  const out: Element[] = [];
+  for (let p = parent.start; p < parent.end; ) {
+    const child = readElement(bytes, p, parent.end);
+    out.push(child);
+    p = child.end;
+  }
+  return out;
 }

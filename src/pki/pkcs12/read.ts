@@ -1,14 +1,14 @@
 import { X509Certificate, createPrivateKey, createPublicKey } from "node:crypto";
 import * as asn1js from "asn1js";
-import { AsnParser, AsnSerializer } from "@peculiar/asn1-schema";
+import { AsnParser } from "@peculiar/asn1-schema";
 import { AuthenticatedSafe, PFX } from "@peculiar/asn1-pfx";
-import { PrivateKeyInfo } from "@peculiar/asn1-pkcs8";
-import { AlgorithmIdentifier, Certificate } from "@peculiar/asn1-x509";
+import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { OthernameError } from "../../errors.js";
 import type { ParsedBag } from "./bags.js";
 import { BagCounter, parseSafeContents, parseWith } from "./bags.js";
 import { WorkBudget } from "./budget.js";
-import { bytesEqual, checkTlvStructure, concatBytes, integerValue, octetsValue, oidValue, parseAsn1, sequenceItems } from "./der.js";
+import type { CertificateNames } from "./certificate-names.js";
+import { bytesEqual, checkTlvStructure, childElements, concatBytes, integerValue, octetsValue, oidValue, parseAsn1, readElement, sequenceItems } from "./der.js";
 import { DecryptionFailed, Malformed, Pkcs12Failures, Unsupported } from "./failures.js";
 import { bmpPassword } from "./kdf.js";
 import { DEFAULT_MAX_ITERATIONS, MAX_CONTENT_INFOS, MAX_FILE_BYTES } from "./limits.js";
@@ -207,6 +207,7 @@ function implicitOctets(node: asn1js.AsnType): Uint8Array {
 interface ResolvedBag {
   readonly type: "key" | "certificate";
   readonly der: Uint8Array;
+  readonly names?: CertificateNames;
   readonly friendlyName?: string;
   readonly localKeyId?: Uint8Array;
   readonly trusted: boolean;
@@ -237,7 +238,7 @@ async function resolveContent(
       };
       switch (bag.type) {
         case "certificate":
-          return { type: "certificate", der: bag.der, ...attributes };
+          return { type: "certificate", der: bag.der, names: bag.names, ...attributes };
         case "key":
           return { type: "key", der: bag.pkcs8, ...attributes };
         case "shroudedKey": {
@@ -280,24 +281,20 @@ function looksLikeDer(plaintext: Uint8Array): boolean {
   }
 }
 
+/** PrivateKeyInfo ::= SEQUENCE { version INTEGER, privateKeyAlgorithm SEQUENCE, privateKey OCTET STRING, ... } (RFC 5208). */
 function isPrivateKeyInfo(plaintext: Uint8Array): boolean {
   if (!looksLikeDer(plaintext)) return false;
   try {
-    AsnParser.parse(plaintext, PrivateKeyInfo);
-    return true;
+    const [version, algorithm, key] = childElements(plaintext, readElement(plaintext, 0));
+    return version?.tag === 0x02 && algorithm?.tag === 0x30 && key?.tag === 0x04;
   } catch {
     return false;
   }
 }
 
-interface CertificateFacts {
-  readonly subject: Uint8Array;
-  readonly issuer: Uint8Array;
-  readonly spki: Uint8Array | undefined;
-}
-
 function assemble(bags: readonly ResolvedBag[], mac: MacScheme | null, encryption: readonly string[]): Pkcs12Contents {
   const certificates: Pkcs12Certificate[] = [];
+  const names: CertificateNames[] = [];
   const rawKeys: ResolvedBag[] = [];
   for (const bag of bags) {
     if (bag.type === "key") {
@@ -310,8 +307,10 @@ function assemble(bags: readonly ResolvedBag[], mac: MacScheme | null, encryptio
       ...(bag.localKeyId !== undefined ? { localKeyId: bag.localKeyId } : {}),
       trusted: bag.trusted,
     });
+    names.push(bag.names!);
   }
-  const facts = certificates.map((certificate) => certificateFacts(certificate.der));
+  // Public keys are only extracted when a key has no localKeyId match (the expensive path).
+  let spkis: (Uint8Array | undefined)[] | undefined;
   const keys = rawKeys.map((bag): Pkcs12Key => {
     let certificateIndex: number | undefined;
     if (bag.localKeyId !== undefined) {
@@ -322,7 +321,8 @@ function assemble(bags: readonly ResolvedBag[], mac: MacScheme | null, encryptio
     if (certificateIndex === undefined) {
       const spki = publicKeyOf(bag.der);
       if (spki !== undefined) {
-        const index = facts.findIndex((fact) => fact.spki !== undefined && bytesEqual(fact.spki, spki));
+        spkis ??= certificates.map((certificate) => certificatePublicKey(certificate.der));
+        const index = spkis.findIndex((candidate) => candidate !== undefined && bytesEqual(candidate, spki));
         if (index >= 0) certificateIndex = index;
       }
     }
@@ -331,25 +331,18 @@ function assemble(bags: readonly ResolvedBag[], mac: MacScheme | null, encryptio
       ...(bag.friendlyName !== undefined ? { friendlyName: bag.friendlyName } : {}),
       ...(bag.localKeyId !== undefined ? { localKeyId: bag.localKeyId } : {}),
       ...(certificateIndex !== undefined ? { certificateIndex } : {}),
-      chain: certificateIndex === undefined ? [] : buildChain(certificateIndex, facts),
+      chain: certificateIndex === undefined ? [] : buildChain(certificateIndex, names),
     };
   });
   return { keys, certificates, mac: mac === null ? null : { algorithm: mac.name, iterations: mac.iterations }, encryption };
 }
 
-function certificateFacts(der: Uint8Array): CertificateFacts {
-  const certificate = AsnParser.parse(der, Certificate);
-  let spki: Uint8Array | undefined;
+function certificatePublicKey(der: Uint8Array): Uint8Array | undefined {
   try {
-    spki = new Uint8Array(new X509Certificate(der).publicKey.export({ type: "spki", format: "der" }));
+    return new Uint8Array(new X509Certificate(der).publicKey.export({ type: "spki", format: "der" }));
   } catch {
-    spki = undefined; // a key type Node cannot load: pairing falls back to localKeyId only
+    return undefined; // a key type Node cannot load: pairing relies on localKeyId only
   }
-  return {
-    subject: new Uint8Array(AsnSerializer.serialize(certificate.tbsCertificate.subject)),
-    issuer: new Uint8Array(AsnSerializer.serialize(certificate.tbsCertificate.issuer)),
-    spki,
-  };
 }
 
 function publicKeyOf(pkcs8: Uint8Array): Uint8Array | undefined {
@@ -362,7 +355,7 @@ function publicKeyOf(pkcs8: Uint8Array): Uint8Array | undefined {
 }
 
 /** Leaf first, then each issuer found by subject name, stopping at a self-issued certificate. */
-function buildChain(leaf: number, facts: readonly CertificateFacts[]): number[] {
+function buildChain(leaf: number, facts: readonly CertificateNames[]): number[] {
   const chain = [leaf];
   let current = facts[leaf]!;
   while (!bytesEqual(current.subject, current.issuer) && chain.length < facts.length) {
