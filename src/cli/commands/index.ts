@@ -14,6 +14,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "inspect", describe: "Show certificates, keys and names in PEM, DER or PKCS#12 files", load: () => import("./inspect.js") },
   { name: "check", describe: "Would Elasticsearch accept this peer certificate? Chain, then trust restrictions", load: () => import("./check.js") },
   { name: "match", describe: "Evaluate names against a trust_restrictions file as Elasticsearch would", load: () => import("./match.js") },
+  { name: "lint", describe: "Lint trust_restrictions and instances files (text, JSON, SARIF; --fix)", load: () => import("./lint.js") },
   { name: "ca", describe: "Create a certificate authority (PKCS#12 or PEM)", load: () => import("./ca.js") },
   { name: "cert", describe: "Generate node certificates from an instances.yaml", load: () => import("./cert.js") },
   { name: "csr", describe: "Generate keys and certificate signing requests from an instances.yaml", load: () => import("./csr.js") },

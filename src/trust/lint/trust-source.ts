@@ -69,7 +69,7 @@ export function readTrustSource(text: string): TrustSource {
       severity: "error",
       ...range(start, end),
       message:
-        `unquoted value ${written} starts with '*', which YAML reads as an alias to an anchor "${written.slice(1)}" that does not exist: ` +
+        `unquoted value ${written} starts with '*', which YAML reads as an alias to an anchor "${isAlias(node) ? node.source : written.slice(1)}" that does not exist: ` +
         `Elasticsearch refuses the whole file; quote it: ${quoted}`,
       fix: { description: `quote the pattern: ${quoted}`, edits: [{ ...range(start, end), text: quoted }] },
     });
