@@ -348,61 +348,7 @@ export function determinize(nfa: NfaBuilder, start: number, options: Determinize
 export function minimize(dfa: Dfa): Dfa {
   const live = trimMask(dfa);
   if (!live[0]) return emptyDfa();
-  const n = dfa.stateCount;
-  // Initial blocks: by label, dead states in a block of their own (-2).
-  let cls = new Int32Array(n);
-  let count = 0;
-  {
-    const byLabel = new Map<number, number>();
-    for (let s = 0; s < n; s++) {
-      const key = live[s] ? (dfa.labels[s] as number) : -2;
-      let c = byLabel.get(key);
-      if (c === undefined) {
-        c = byLabel.size;
-        byLabel.set(key, c);
-      }
-      cls[s] = c;
-    }
-    count = byLabel.size;
-  }
-  for (;;) {
-    const next = new Int32Array(n);
-    const bySignature = new Map<string, number>();
-    for (let s = 0; s < n; s++) {
-      let sig = `${cls[s]}`;
-      if (live[s]) {
-        // Canonical form: adjacent ranges to the same class merged, so equal behaviour gives equal text.
-        let runLo = -1;
-        let runHi = -2;
-        let runTo = -1;
-        for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) {
-          const to = dfa.targets[t] as number;
-          if (!live[to]) continue;
-          const c = cls[to] as number;
-          const lo = dfa.mins[t] as number;
-          if (c === runTo && lo === runHi + 1) {
-            runHi = dfa.maxs[t] as number;
-            continue;
-          }
-          if (runTo >= 0) sig += `|${runLo}:${runHi}>${runTo}`;
-          runLo = lo;
-          runHi = dfa.maxs[t] as number;
-          runTo = c;
-        }
-        if (runTo >= 0) sig += `|${runLo}:${runHi}>${runTo}`;
-      }
-      let c = bySignature.get(sig);
-      if (c === undefined) {
-        c = bySignature.size;
-        bySignature.set(sig, c);
-      }
-      next[s] = c;
-    }
-    const stable = bySignature.size === count;
-    cls = next;
-    count = bySignature.size;
-    if (stable) break;
-  }
+  const { cls, count } = hopcroft(dfa, live);
   // Renumber live classes breadth-first from the start so state 0 is the start.
   const newId = new Int32Array(count).fill(-1);
   const representative: number[] = [];
@@ -438,6 +384,131 @@ export function minimize(dfa: Dfa): Dfa {
     rows.push(row);
   }
   return buildDfa(labels, rows);
+}
+
+/**
+ * Hopcroft's partition refinement, over the elementary code-point intervals the DFA's ranges
+ * cut the alphabet into (so a range DFA becomes a total DFA over K letters plus a dead state).
+ * O(K·n·log n); returns each state's class (dead states share one class).
+ */
+function hopcroft(dfa: Dfa, live: Uint8Array): { cls: Int32Array; count: number } {
+  const n = dfa.stateCount + 1; // + the dead sink
+  const dead = n - 1;
+  const bounds = new Set<number>();
+  for (let t = 0; t < dfa.mins.length; t++) {
+    bounds.add(dfa.mins[t] as number);
+    bounds.add((dfa.maxs[t] as number) + 1);
+  }
+  const cuts = Float64Array.from(bounds).sort();
+  const K = Math.max(0, cuts.length - 1);
+  // Total transition table over the elementary intervals.
+  const delta = new Int32Array(n * K).fill(dead);
+  for (let s = 0; s < dfa.stateCount; s++) {
+    if (!live[s]) continue;
+    for (let t = dfa.offsets[s] as number; t < (dfa.offsets[s + 1] as number); t++) {
+      const to = dfa.targets[t] as number;
+      if (!live[to]) continue;
+      let lo = 0;
+      let hi = K - 1;
+      const min = dfa.mins[t] as number;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if ((cuts[mid] as number) < min) lo = mid + 1;
+        else hi = mid;
+      }
+      for (let k = lo; k < K && (cuts[k] as number) <= (dfa.maxs[t] as number); k++) delta[s * K + k] = to;
+    }
+  }
+  // Inverse transitions, grouped by (letter, target).
+  const invStart = new Int32Array(K * n + 1);
+  for (let s = 0; s < n; s++) for (let k = 0; k < K; k++) invStart[k * n + (delta[s * K + k] as number) + 1]!++;
+  for (let i = 0; i < K * n; i++) invStart[i + 1]! += invStart[i] as number;
+  const inv = new Int32Array(n * K);
+  const fill = invStart.slice(0, K * n);
+  for (let s = 0; s < n; s++) for (let k = 0; k < K; k++) inv[fill[k * n + (delta[s * K + k] as number)]!++] = s;
+
+  // Blocks as ranges of `elems`; initial blocks by label, dead states with the sink.
+  const blockOf = new Int32Array(n);
+  const initial = new Map<number, number>();
+  for (let s = 0; s < n; s++) {
+    const key = s === dead || !live[s] ? -2 : (dfa.labels[s] as number);
+    let b = initial.get(key);
+    if (b === undefined) {
+      b = initial.size;
+      initial.set(key, b);
+    }
+    blockOf[s] = b;
+  }
+  let blocks = initial.size;
+  const first = new Int32Array(n + 1);
+  const end = new Int32Array(n + 1);
+  const sizes = new Int32Array(n + 1);
+  for (let s = 0; s < n; s++) sizes[blockOf[s] as number]!++;
+  for (let b = 1; b < blocks; b++) first[b] = (first[b - 1] as number) + (sizes[b - 1] as number);
+  for (let b = 0; b < blocks; b++) end[b] = first[b] as number;
+  const elems = new Int32Array(n);
+  const pos = new Int32Array(n);
+  for (let s = 0; s < n; s++) {
+    const b = blockOf[s] as number;
+    pos[s] = end[b] as number;
+    elems[end[b]!++] = s;
+  }
+  const marked = new Int32Array(n + 1);
+  const touched: number[] = [];
+  const inList = new Uint8Array((n + 1) * Math.max(K, 1));
+  const work: number[] = [];
+  for (let b = 0; b < blocks; b++) {
+    for (let k = 0; k < K; k++) {
+      work.push(b * K + k);
+      inList[b * K + k] = 1;
+    }
+  }
+  const members: number[] = [];
+  while (work.length > 0) {
+    const item = work.pop() as number;
+    inList[item] = 0;
+    const splitter = Math.floor(item / K);
+    const k = item - splitter * K;
+    members.length = 0;
+    for (let i = first[splitter] as number; i < (end[splitter] as number); i++) members.push(elems[i] as number);
+    for (const t of members) {
+      for (let i = invStart[k * n + t] as number; i < (invStart[k * n + t + 1] as number); i++) {
+        const p = inv[i] as number;
+        const b = blockOf[p] as number;
+        const slot = (first[b] as number) + (marked[b] as number);
+        if ((pos[p] as number) < slot) continue; // already marked
+        // Swap p to the marked front of its block.
+        const other = elems[slot] as number;
+        elems[pos[p] as number] = other;
+        pos[other] = pos[p] as number;
+        elems[slot] = p;
+        pos[p] = slot;
+        if (marked[b] === 0) touched.push(b);
+        marked[b]!++;
+      }
+    }
+    for (const b of touched) {
+      const m = marked[b] as number;
+      marked[b] = 0;
+      const size = (end[b] as number) - (first[b] as number);
+      if (m === size) continue;
+      const nb = blocks++;
+      first[nb] = first[b] as number;
+      end[nb] = (first[b] as number) + m;
+      first[b] = end[nb] as number;
+      for (let i = first[nb] as number; i < (end[nb] as number); i++) blockOf[elems[i] as number] = nb;
+      const smaller = m <= size - m ? nb : b;
+      for (let kk = 0; kk < K; kk++) {
+        const add = inList[b * K + kk] ? nb : smaller;
+        if (!inList[add * K + kk]) {
+          inList[add * K + kk] = 1;
+          work.push(add * K + kk);
+        }
+      }
+    }
+    touched.length = 0;
+  }
+  return { cls: blockOf.subarray(0, dfa.stateCount), count: blocks };
 }
 
 /** Which states are reachable from the start and can reach an accepting state. */
