@@ -65,3 +65,25 @@ describe("wildcard matcher against a reference implementation", () => {
     );
   });
 });
+
+describe("automaton set operations on random patterns", () => {
+  it("obey the set laws, and minimization is idempotent", async () => {
+    const { complement, intersection, isEmpty, isSubsetOf, minimize, union } = await import("../../src/trust/automaton.js");
+    fc.assert(
+      fc.property(pattern, pattern, (p, q) => {
+        const a = compilePattern(p).dfa;
+        const b = compilePattern(q).dfa;
+        const ab = union([a, b]);
+        expect(isSubsetOf(a, ab)).toBe(true);
+        expect(isSubsetOf(b, ab)).toBe(true);
+        expect(isEmpty(intersection(a, complement(a)))).toBe(true);
+        const back = complement(complement(a));
+        expect(isSubsetOf(back, a) && isSubsetOf(a, back)).toBe(true);
+        expect(back.stateCount).toBe(a.stateCount); // minimal DFAs of one language have one size
+        expect(minimize(a).stateCount).toBe(a.stateCount);
+        expect(isSubsetOf(intersection(a, b), a)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
