@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import { AsnParser, AsnSerializer } from "@peculiar/asn1-schema";
-import { PFX } from "@peculiar/asn1-pfx";
+import { ContentInfo } from "@peculiar/asn1-cms";
+import { AsnParser, AsnSerializer, OctetString } from "@peculiar/asn1-schema";
+import { AuthenticatedSafe, PFX } from "@peculiar/asn1-pfx";
 import { OthernameError } from "../../src/errors.js";
 import { isPkcs12, readPkcs12, writePkcs12 } from "../../src/pki/pkcs12/index.js";
 import { errorCode, fixture, sourceDer } from "./helpers.js";
@@ -164,3 +165,24 @@ function derLength(length: number): number[] {
   for (let n = length; n > 0; n >>= 8) bytes.unshift(n & 0xff);
   return [0x80 | bytes.length, ...bytes];
 }
+
+describe("readPkcs12 total work", () => {
+  it("refuses a file whose derivations add up past the total budget (8× the cap), before deriving", async () => {
+    // Ten copies of one 1000-iteration EncryptedData and no MAC: each derivation is within a cap of 1000, the sum is not.
+    const written = await writePkcs12({ trustedCertificates: [{ der: sourceDer("ca.crt"), alias: "ca" }] }, "pw", { iterations: 1000 });
+    const pfx = AsnParser.parse(written, PFX);
+    const safe = AsnParser.parse(AsnParser.parse(pfx.authSafe.content, OctetString).buffer, AuthenticatedSafe);
+    const copies = new AuthenticatedSafe(Array.from({ length: 10 }, () => safe[0]!));
+    const noMac = new PFX({
+      version: 3,
+      authSafe: new ContentInfo({ contentType: pfx.authSafe.contentType, content: AsnSerializer.serialize(new OctetString(AsnSerializer.serialize(copies))) }),
+    });
+    const bytes = new Uint8Array(AsnSerializer.serialize(noMac));
+    const refused = (await readPkcs12(bytes, "pw", { maxIterations: 1000 }).catch((e: unknown) => e)) as OthernameError;
+    expect(refused.code).toBe("PKCS12_LIMIT_EXCEEDED");
+    expect(refused.message).toContain("10000 iterations");
+    const read = await readPkcs12(bytes, "pw", { maxIterations: 2000 });
+    expect(read.mac).toBeNull();
+    expect(read.certificates).toHaveLength(10);
+  });
+});

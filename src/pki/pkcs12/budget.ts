@@ -27,6 +27,16 @@ export class WorkBudget {
     }
   }
 
+  /** Refuses up front a file whose known derivations together already exceed the total. */
+  checkTotal(iterations: number): void {
+    if (iterations > this.total) {
+      throw this.failures.limit(
+        `its key derivations add up to ${iterations} iterations, more than ${this.total} in total`,
+        "If you trust this file, raise the iteration cap (maxIterations); otherwise treat the file as hostile.",
+      );
+    }
+  }
+
   /** Charges one derivation of `iterations`, refusing it when the cap or the total is exceeded. */
   spend(iterations: number, what: string): void {
     this.check(iterations, what);

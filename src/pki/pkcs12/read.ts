@@ -112,12 +112,18 @@ async function readPfx(bytes: Uint8Array, password: string, budget: WorkBudget, 
   if (authenticatedSafe.length > MAX_CONTENT_INFOS) throw new Malformed(`${authenticatedSafe.length} ContentInfos in the AuthenticatedSafe`);
   const planned: PlannedContent[] = authenticatedSafe.map((info) => planContent(info.contentType, info.content, counter));
 
-  // Every iteration count known before decryption is checked before any derivation starts.
-  if (mac !== null) budget.check(mac.iterations, `MAC ${mac.name}`);
+  // Every iteration count known before decryption is checked, alone and in sum, before any derivation starts.
+  let known = 0;
+  const plan = (iterations: number, what: string, derivations: number): void => {
+    budget.check(iterations, what);
+    known += iterations * derivations;
+  };
+  if (mac !== null) plan(mac.iterations, `MAC ${mac.name}`, 1);
   for (const entry of planned) {
-    if (entry.kind === "encrypted") budget.check(entry.scheme.iterations, entry.scheme.name);
-    else for (const bag of entry.bags) if (bag.type === "shroudedKey") budget.check(bag.scheme.iterations, bag.scheme.name);
+    if (entry.kind === "encrypted") plan(entry.scheme.iterations, entry.scheme.name, derivationsOf(entry.scheme));
+    else for (const bag of entry.bags) if (bag.type === "shroudedKey") plan(bag.scheme.iterations, bag.scheme.name, derivationsOf(bag.scheme));
   }
+  budget.checkTotal(known);
 
   let passwords = passwordForms(password);
   if (mac !== null && passwords.bmp.length > 1) {
@@ -153,6 +159,11 @@ function collect(planned: readonly PlannedContent[], resolved: readonly PromiseS
     }
   }
   return assemble(bags, mac, [...new Set(names)]);
+}
+
+/** PBES2 derives the key once; the PKCS#12 PBE schemes derive key and IV separately. */
+function derivationsOf(scheme: EncryptionScheme): number {
+  return scheme.kind === "pbes2" ? 1 : 2;
 }
 
 function usesOnlyPbes2(entry: PlannedContent): boolean {
