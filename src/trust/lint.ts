@@ -82,31 +82,24 @@ export function lintTrustRestrictions(input: LintInput, options: LintOptions = {
     const patterns = patternFindings(source);
     findings.push(...patterns.findings);
     if (options.certificates) findings.push(...coverageFindings(source, patterns.compiled, options.certificates));
-    const structuralErrors = source.findings.some((f) => f.severity === "error");
-    if (source.form === "missing" && !structuralErrors) {
-      findings.push({
-        rule: "subject-name-missing",
-        severity: "error",
-        line: 1,
-        column: 1,
-        message: `no "${SUBJECT_NAME_KEY}" key: Elasticsearch loads the file and then rejects every peer`,
-      });
-    } else if (source.entries.length === 0 && source.keyAt && !structuralErrors) {
-      const at = source.positions.at(source.keyAt.start);
-      findings.push({
-        rule: "subject-name-missing",
-        severity: "error",
-        line: at.line,
-        column: at.column,
-        message: `"${SUBJECT_NAME_KEY}" is empty: Elasticsearch loads the file and then rejects every peer`,
-      });
-    }
   }
   // Whatever else makes Elasticsearch refuse the content (a top-level list, a second document…),
   // as the loader itself says it.
   if (!findings.some((f) => f.severity === "error" && f.rule !== "unsupported-extension")) {
     const read = readTrustRestrictions({ fileName: isJson ? "lint.json" : "lint.yml", text });
-    if (!read.ok) findings.push({ rule: "load-refused", severity: "error", line: read.line ?? 1, column: read.column ?? 1, message: `Elasticsearch refuses the file: ${read.reason}` });
+    if (!read.ok) {
+      findings.push({ rule: "load-refused", severity: "error", line: read.line ?? 1, column: read.column ?? 1, message: `Elasticsearch refuses the file: ${read.reason}` });
+    } else if (read.rejectsEveryPeer) {
+      const at = source.keyAt ? source.positions.at(source.keyAt.start) : { line: 1, column: 1 };
+      findings.push({
+        rule: "subject-name-missing",
+        severity: "error",
+        ...at,
+        message: source.keyAt
+          ? `"${SUBJECT_NAME_KEY}" is empty: Elasticsearch loads the file and then rejects every peer`
+          : `no "${SUBJECT_NAME_KEY}" key: Elasticsearch loads the file and then rejects every peer`,
+      });
+    }
   }
   return sortFindings(findings);
 }
