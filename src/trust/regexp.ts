@@ -42,7 +42,7 @@ export class PatternSyntaxError extends OthernameError {
 export type RegexNode =
   | { readonly kind: "union"; readonly items: readonly RegexNode[] }
   | { readonly kind: "concat"; readonly items: readonly RegexNode[] }
-  | { readonly kind: "intersection"; readonly left: RegexNode; readonly right: RegexNode }
+  | { readonly kind: "intersection"; readonly items: readonly RegexNode[] }
   | { readonly kind: "optional"; readonly expr: RegexNode }
   /** `*` is {0,}, `+` is {1,}; `max` undefined = unbounded. */
   | { readonly kind: "repeat"; readonly expr: RegexNode; readonly min: number; readonly max: number | undefined }
@@ -56,6 +56,8 @@ export type RegexNode =
 
 const ANY_CHAR: readonly number[] = [0, MAX_CODE_POINT];
 const JAVA_INT_MAX = 2_147_483_647;
+/** Our bound on parenthesis nesting (Lucene has none but the JVM stack); far beyond any real pattern. */
+const MAX_NESTING = 200;
 
 /** Sorted, merged union of flat range lists. */
 function unionRanges(a: readonly number[], b: readonly number[]): number[] {
@@ -121,19 +123,21 @@ class Parser {
     return c;
   }
 
+  /** Parenthesis nesting so far; bounded so hostile input cannot exhaust the stack. */
+  depth = 0;
+
+  // Lucene recurses for `|` and `&` (right-associative); both are associative, so loops give
+  // the same language without one stack frame per operator.
   parseUnion(): RegexNode {
-    const e = this.parseInter();
-    if (this.match("|")) {
-      const rest = this.parseUnion();
-      return { kind: "union", items: [e, ...(rest.kind === "union" ? rest.items : [rest])] };
-    }
-    return e;
+    const items = [this.parseInter()];
+    while (this.match("|")) items.push(this.parseInter());
+    return items.length === 1 ? (items[0] as RegexNode) : { kind: "union", items };
   }
 
   parseInter(): RegexNode {
-    const e = this.parseConcat();
-    if (this.match("&")) return { kind: "intersection", left: e, right: this.parseInter() };
-    return e;
+    const items = [this.parseConcat()];
+    while (this.match("&")) items.push(this.parseConcat());
+    return items.length === 1 ? (items[0] as RegexNode) : { kind: "intersection", items };
   }
 
   parseConcat(): RegexNode {
@@ -171,8 +175,11 @@ class Parser {
   }
 
   parseCompl(): RegexNode {
-    if (this.match("~")) return { kind: "complement", expr: this.parseCompl() };
-    return this.parseCharClassExp();
+    let count = 0;
+    while (this.match("~")) count++;
+    let e = this.parseCharClassExp();
+    for (let i = 0; i < count; i++) e = { kind: "complement", expr: e };
+    return e;
   }
 
   parseCharClassExp(): RegexNode {
@@ -224,7 +231,9 @@ class Parser {
     }
     if (this.match("(")) {
       if (this.match(")")) return { kind: "string", codePoints: [] };
+      if (++this.depth > MAX_NESTING) throw new PatternSyntaxError(`more than ${MAX_NESTING} nested parentheses`, this.pos - 1);
       const e = this.parseUnion();
+      this.depth--;
       if (!this.match(")")) throw new PatternSyntaxError("expected ')'", this.pos);
       return e;
     }
@@ -295,8 +304,11 @@ export function nodeToDfa(node: RegexNode, options: { maxStates: number; what: s
       return union(node.items.map(sub), options);
     case "concat":
       return concatenate(mergeStrings(node.items).map(sub), options);
-    case "intersection":
-      return intersection(sub(node.left), sub(node.right), options);
+    case "intersection": {
+      let acc = sub(node.items[0] as RegexNode);
+      for (const item of node.items.slice(1)) acc = intersection(acc, sub(item), options);
+      return acc;
+    }
     case "optional":
       return optional(sub(node.expr), options);
     case "repeat": {
@@ -306,11 +318,21 @@ export function nodeToDfa(node: RegexNode, options: { maxStates: number; what: s
       if ((a.stateCount - 1) * copies > options.maxStates) throw tooComplex(options.what, options.maxStates);
       return repeat(a, node.min, node.max, options);
     }
-    case "complement":
-      return complement(sub(node.expr));
+    case "complement": {
+      // ~~x is x: peel pairs without recursing once per tilde.
+      let inner: RegexNode = node.expr;
+      let odd = true;
+      while (inner.kind === "complement") {
+        inner = inner.expr;
+        odd = !odd;
+      }
+      return odd ? complement(sub(inner)) : sub(inner);
+    }
     case "charset":
       return charSetDfa(node.ranges);
     case "string":
+      // Bounded like every other construction (states = length + 1).
+      if (node.codePoints.length >= options.maxStates) throw tooComplex(options.what, options.maxStates);
       return stringDfa(node.codePoints);
     case "empty":
       return emptyDfa();

@@ -171,6 +171,25 @@ describe("regex patterns (Lucene RegExp)", () => {
     expect(() => compilePattern(`*a${"?".repeat(20)}`)).toThrowError(expect.objectContaining({ code: "PATTERN_TOO_COMPLEX" }));
   });
 
+  it("ends hostile inputs with a typed error, never a crash", () => {
+    const code = (pattern: string) => {
+      try {
+        compilePattern(pattern);
+        return "ok";
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+    };
+    expect(code(`/${"(".repeat(100_000)}a${")".repeat(100_000)}/`)).toBe("PATTERN_SYNTAX");
+    expect(code(`/${"(".repeat(150)}a${")".repeat(150)}/`)).toBe("ok");
+    expect(code(`/${Array.from({ length: 50_000 }, (_, i) => `a${i}`).join("|")}/`)).toBe("PATTERN_TOO_COMPLEX");
+    expect(code(`/${"~".repeat(100_001)}a/`)).toBe("ok"); // an odd number of ~ is one complement
+    expect(accepts(compilePattern(`/${"~".repeat(100_001)}a/`).dfa, "a")).toBe(false);
+    expect(code(`/"${"x".repeat(20_000)}"/`)).toBe("PATTERN_TOO_COMPLEX");
+    expect(code("x".repeat(20_000))).toBe("PATTERN_TOO_COMPLEX");
+    expect(code(`/${"a&".repeat(50_000)}a/`)).toBe("ok");
+  });
+
   it("matches *a*a*a*a*a*a*a*a*a*b against a 100,000-character name by linear automaton", () => {
     const p = compilePattern("*a*a*a*a*a*a*a*a*a*b");
     expect(accepts(p.dfa, "a".repeat(100_000))).toBe(false);
