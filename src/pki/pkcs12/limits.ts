@@ -28,5 +28,5 @@ export const MAX_SAFE_CONTENTS_DEPTH = 4;
 /** Salts longer than this are refused (real ones are 8–64 bytes). */
 export const MAX_SALT_BYTES = 1_024;
 
-/** Attribute values per bag, and the length of a friendlyName. */
+/** Attributes on one bag (real bags carry two or three). */
 export const MAX_ATTRIBUTES_PER_BAG = 64;
