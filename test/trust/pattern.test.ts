@@ -182,12 +182,12 @@ describe("regex patterns (Lucene RegExp)", () => {
     };
     expect(code(`/${"(".repeat(100_000)}a${")".repeat(100_000)}/`)).toBe("PATTERN_SYNTAX");
     expect(code(`/${"(".repeat(150)}a${")".repeat(150)}/`)).toBe("ok");
-    expect(code(`/${Array.from({ length: 50_000 }, (_, i) => `a${i}`).join("|")}/`)).toBe("PATTERN_TOO_COMPLEX");
+    expect(code(`/${Array.from({ length: 6_000 }, (_, i) => `a${i}`).join("|")}/`)).toBe("PATTERN_TOO_COMPLEX");
     expect(code(`/${"~".repeat(100_001)}a/`)).toBe("ok"); // an odd number of ~ is one complement
     expect(accepts(compilePattern(`/${"~".repeat(100_001)}a/`).dfa, "a")).toBe(false);
     expect(code(`/"${"x".repeat(20_000)}"/`)).toBe("PATTERN_TOO_COMPLEX");
     expect(code("x".repeat(20_000))).toBe("PATTERN_TOO_COMPLEX");
-    expect(code(`/${"a&".repeat(50_000)}a/`)).toBe("ok");
+    expect(code(`/${"a&".repeat(5_000)}a/`)).toBe("ok");
   });
 
   it("matches *a*a*a*a*a*a*a*a*a*b against a 100,000-character name by linear automaton", () => {
