@@ -182,7 +182,7 @@ describe("regex patterns (Lucene RegExp)", () => {
     };
     expect(code(`/${"(".repeat(100_000)}a${")".repeat(100_000)}/`)).toBe("PATTERN_SYNTAX");
     expect(code(`/${"(".repeat(150)}a${")".repeat(150)}/`)).toBe("ok");
-    expect(code(`/${Array.from({ length: 6_000 }, (_, i) => `a${i}`).join("|")}/`)).toBe("PATTERN_TOO_COMPLEX");
+    expect(code(`/${Array.from({ length: 4_000 }, (_, i) => [...String(10_000_000 + i)].reverse().join("")).join("|")}/`)).toBe("PATTERN_TOO_COMPLEX");
     expect(code(`/${"~".repeat(100_001)}a/`)).toBe("ok"); // an odd number of ~ is one complement
     expect(accepts(compilePattern(`/${"~".repeat(100_001)}a/`).dfa, "a")).toBe(false);
     expect(code(`/"${"x".repeat(20_000)}"/`)).toBe("PATTERN_TOO_COMPLEX");
