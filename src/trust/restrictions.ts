@@ -192,6 +192,15 @@ function parseSettings(text: string, isJson: boolean): { map: Map<string, Settin
     return node;
   };
 
+  // The settings builder keeps the last value for a key given twice (nested and flat forms).
+  const set = (key: string, setting: Setting): void => {
+    const previous = map.get(key);
+    if (previous !== undefined) {
+      warnings.push(`"${key}" is set twice (line ${previous.line} and line ${setting.line}); Elasticsearch keeps only the last one`);
+    }
+    map.set(key, setting);
+  };
+
   const walk = (node: unknown, prefix: string): void => {
     const m = resolve(node);
     if (!isMap(m)) return;
@@ -215,7 +224,7 @@ function parseSettings(text: string, isJson: boolean): { map: Map<string, Settin
           items.push({ text: scalarText(item), line: p.line, column: p.col });
         }
         const p = pos(value.range?.[0] ?? 0);
-        map.set(key, { kind: "list", items, line: p.line, column: p.col });
+        set(key, { kind: "list", items, line: p.line, column: p.col });
       } else if (value === null || value === undefined || (isScalar(value) && (value.value === null || value.value === undefined))) {
         const offset = (value as YamlNode | null)?.range?.[0] ?? keyOffset;
         const p = offset === undefined ? undefined : pos(offset);
@@ -227,7 +236,7 @@ function parseSettings(text: string, isJson: boolean): { map: Map<string, Settin
       } else if (isScalar(value)) {
         const p = pos(value.range?.[0] ?? 0);
         const plainSingleLine = value.type === "PLAIN" && !scalarText(value).includes("\n");
-        map.set(key, { kind: "scalar", value: scalarText(value), line: p.line, column: p.col, plainSingleLine });
+        set(key, { kind: "scalar", value: scalarText(value), line: p.line, column: p.col, plainSingleLine });
       }
     }
   };

@@ -42,6 +42,12 @@ describe("trust_restrictions loading (Elasticsearch Settings semantics)", () => 
     }
   });
 
+  it("keeps the last of a nested and a flat key, with a warning", () => {
+    const r = read('trust:\n  subject_name: ["first"]\ntrust.subject_name: ["second"]\n');
+    expect(texts(r)).toEqual(["second"]);
+    expect(r.ok && r.warnings.join(" ")).toMatch(/set twice \(line 2 and line 3\)/);
+  });
+
   it("reads .json files", () => {
     const r = read('{"trust": {"subject_name": ["*.node.abc.cluster.s1"]}, "ignored": true}', "restrictions.json");
     expect(texts(r)).toEqual(["*.node.abc.cluster.s1"]);
