@@ -11,6 +11,7 @@ export interface CommandEntry {
 }
 
 export const commands: readonly CommandEntry[] = [
+  { name: "quickstart", describe: "Run the whole job on a bundled example (npm start)", load: () => import("./quickstart.js") },
   { name: "inspect", describe: "Show certificates, keys and names in PEM, DER or PKCS#12 files", load: () => import("./inspect.js") },
   { name: "check", describe: "Would Elasticsearch accept this peer certificate? Chain, then trust restrictions", load: () => import("./check.js") },
   { name: "match", describe: "Evaluate names against a trust_restrictions file as Elasticsearch would", load: () => import("./match.js") },
@@ -20,4 +21,5 @@ export const commands: readonly CommandEntry[] = [
   { name: "csr", describe: "Generate keys and certificate signing requests from an instances.yaml", load: () => import("./csr.js") },
   { name: "verify", describe: "Validate a certificate's chain to trust anchors", load: () => import("./verify.js") },
   { name: "ece", describe: "Push trust into Elastic Cloud Enterprise: ece trust show|add|remove, ece ca", load: () => import("./ece.js") },
+  { name: "probe", describe: "Connect to a live node, capture its certificate chain and check it like check", load: () => import("./probe.js") },
 ];
