@@ -14,6 +14,8 @@ export interface CliIo {
   readonly cwd: string;
   /** The wall clock; tests pin it. */
   readonly now: () => Date;
+  /** How the user runs this CLI, for the commands we suggest ("othername", or "node bin/othername.js" in a checkout). */
+  readonly program?: string;
 }
 
 /** What a command handler gets: the io plus output helpers that respect `--json`. */

@@ -1,0 +1,33 @@
+import { mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { OthernameError } from "../errors.js";
+
+/**
+ * A directory for a run's outputs that holds nothing yet: a new temporary one by default, or the
+ * user's `--out`, which may exist only when empty (quickstart never writes over existing files).
+ */
+export async function freshDirectory(out: string | undefined, cwd: string, prefix: string): Promise<string> {
+  if (out === undefined) return mkdtemp(join(tmpdir(), prefix));
+  const full = resolve(cwd, out);
+  const entries = await readdir(full).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw new OthernameError("OUTPUT_UNUSABLE", `cannot use --out ${out}: ${error.code ?? String(error)}`, { hint: "Give a new or empty directory.", cause: error });
+  });
+  if (entries && entries.length > 0) {
+    throw new OthernameError("OUTPUT_EXISTS", `refusing to write into --out ${out}: the directory is not empty`, {
+      hint: "Give a new or empty directory, or leave out --out to use a fresh temporary one.",
+    });
+  }
+  await mkdir(full, { recursive: true });
+  return full;
+}
+
+/** A file shipped with the package (examples/…), located from this module's own path. */
+export async function readBundledFile(relative: string): Promise<string> {
+  return readFile(new URL(`../../${relative}`, import.meta.url), "utf8");
+}
+
+export function bundledFilePath(relative: string): string {
+  return new URL(`../../${relative}`, import.meta.url).pathname;
+}
