@@ -39,6 +39,8 @@ export interface DeterminizeOptions {
   readonly maxStates?: number;
   /** Names the pattern in the error message. */
   readonly what?: string;
+  /** Summed NFA-state-set sizes allowed (default 10 × maxStates, like Lucene's effort limit). */
+  readonly maxEffort?: number;
 }
 
 /** Thrown (as OthernameError) when an automaton would exceed its state limit. */
@@ -234,8 +236,11 @@ export function repeat(a: Dfa, min: number, max: number | undefined, options: De
 export function determinize(nfa: NfaBuilder, start: number, options: DeterminizeOptions = {}): Dfa {
   const maxStates = options.maxStates ?? DEFAULT_MAX_DFA_STATES;
   const what = options.what ?? "pattern";
-  // Work bound: transitions examined across all DFA states.
-  const maxEffort = Math.max(1_000_000, maxStates * 2_000);
+  // Work bounds, as Lucene's determinize has (its effort is the summed size of the NFA-state
+  // sets, limited to 10 × the work limit): set sizes, and transitions examined.
+  const maxSetEffort = options.maxEffort ?? maxStates * 10;
+  const maxTransitionEffort = maxSetEffort * 20;
+  let setEffort = 0;
   let effort = 0;
 
   const stamp = new Int32Array(nfa.stateCount);
@@ -302,8 +307,9 @@ export function determinize(nfa: NfaBuilder, start: number, options: Determinize
         tos.push(row[i + 2] as number, row[i + 2] as number);
       }
     }
-    effort += points.length + set.length;
-    if (effort > maxEffort) throw tooComplex(what, maxStates);
+    setEffort += set.length;
+    effort += points.length;
+    if (setEffort > maxSetEffort || effort > maxTransitionEffort) throw tooComplex(what, maxStates);
     if (points.length === 0) continue;
     const order = points.map((_, i) => i).sort((x, y) => (points[x] as number) - (points[y] as number));
     const active = new Map<number, number>();
@@ -386,6 +392,9 @@ export function minimize(dfa: Dfa): Dfa {
   return buildDfa(labels, rows);
 }
 
+/** Past this many (state × interval) cells minimization is skipped (memory bound); the DFA stays correct. */
+const MAX_MINIMIZE_CELLS = 20_000_000;
+
 /**
  * Hopcroft's partition refinement, over the elementary code-point intervals the DFA's ranges
  * cut the alphabet into (so a range DFA becomes a total DFA over K letters plus a dead state).
@@ -401,6 +410,14 @@ function hopcroft(dfa: Dfa, live: Uint8Array): { cls: Int32Array; count: number 
   }
   const cuts = Float64Array.from(bounds).sort();
   const K = Math.max(0, cuts.length - 1);
+  if (n * K > MAX_MINIMIZE_CELLS) {
+    // Too big to tabulate: keep every live state as its own class (trimmed, not minimal).
+    const cls = new Int32Array(dfa.stateCount);
+    let count = 0;
+    for (let s = 0; s < dfa.stateCount; s++) cls[s] = live[s] ? count++ : -1;
+    for (let s = 0; s < dfa.stateCount; s++) if (cls[s] === -1) cls[s] = count;
+    return { cls, count: count + 1 };
+  }
   // Total transition table over the elementary intervals.
   const delta = new Int32Array(n * K).fill(dead);
   for (let s = 0; s < dfa.stateCount; s++) {

@@ -187,6 +187,8 @@ describe("regex patterns (Lucene RegExp)", () => {
     expect(accepts(compilePattern(`/${"~".repeat(100_001)}a/`).dfa, "a")).toBe(false);
     expect(code(`/"${"x".repeat(20_000)}"/`)).toBe("PATTERN_TOO_COMPLEX");
     expect(code("x".repeat(20_000))).toBe("PATTERN_TOO_COMPLEX");
+    expect(code("*?".repeat(3_000))).toBe("PATTERN_TOO_COMPLEX"); // quadratic subsets: the work bound stops it
+    expect(code("/(.{0,50}){50}/")).toBe("PATTERN_TOO_COMPLEX");
     expect(code(`/${"a&".repeat(5_000)}a/`)).toBe("ok");
   });
 
