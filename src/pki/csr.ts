@@ -1,10 +1,9 @@
-import "reflect-metadata"; // @peculiar/x509 needs it loaded first
 import { createPublicKey, verify, webcrypto } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import * as x509 from "@peculiar/x509";
+import type * as X509 from "@peculiar/x509";
 import { OthernameError } from "../errors.js";
 import type { PublicKeyInfo } from "./certificate.js";
-import { Tag, contentOf, decodeOid, readChildren, readTlv, wholeOf } from "./der.js";
+import { Tag, contentOf, decodeOid, readChildren, readTlv, wholeOf, type Tlv } from "./der.js";
 import { formatName } from "./distinguished-name.js";
 import { signingAlgorithm, toSigningKey, toVerifyingKey } from "./keys.js";
 import type { PrivateKey } from "./keys.js";
@@ -13,10 +12,19 @@ import type { SubjectAltNameInput, SubjectAltNames } from "./names.js";
 import { decodePem, looksLikePem } from "./pem.js";
 
 // @peculiar/x509 types use the DOM's Crypto; Node's webcrypto is that API (our lib has no DOM types).
-type X509Crypto = Parameters<typeof x509.cryptoProvider.set>[0];
-type X509CreateParams = Parameters<typeof x509.Pkcs10CertificateRequestGenerator.create>[0];
+type X509Crypto = Parameters<typeof X509.cryptoProvider.set>[0];
+type X509CreateParams = Parameters<typeof X509.Pkcs10CertificateRequestGenerator.create>[0];
 const nodeCrypto = webcrypto as unknown as X509Crypto;
-x509.cryptoProvider.set(nodeCrypto);
+
+/**
+ * @peculiar/x509 (and the reflect-metadata it needs) is loaded on first use, not on import:
+ * reading files never needs it, and importing this module must not touch global state.
+ * Node's webcrypto is passed to each call instead of being set as the library's global provider.
+ */
+async function loadX509(): Promise<typeof X509> {
+  await import("reflect-metadata");
+  return import("@peculiar/x509");
+}
 
 export interface CreateCsrOptions {
   readonly key: PrivateKey;
@@ -28,8 +36,9 @@ export interface CreateCsrOptions {
 
 /** A PKCS#10 certification request (RFC 2986) as DER, signed with `key`. */
 export async function createCsr(options: CreateCsrOptions): Promise<Uint8Array> {
-  const name = subjectName(options.subject);
-  const extensions: x509.Extension[] = [];
+  const x509 = await loadX509();
+  const name = subjectName(x509, options.subject);
+  const extensions: X509.Extension[] = [];
   const san = options.san === undefined ? undefined : encodeSubjectAltName(options.san);
   // RFC 5280 §4.2.1.6: non-critical when the subject is not empty (certutil does the same).
   if (san !== undefined) extensions.push(new x509.Extension(SUBJECT_ALT_NAME_OID, false, san));
@@ -51,8 +60,8 @@ export async function createCsr(options: CreateCsrOptions): Promise<Uint8Array> 
  * RDNSequence ends with it (RFC 4514 §2.1, as Java's X500Principal and certutil read it).
  * @peculiar/x509 encodes RDNs in string order, so the parsed RDNs are reversed.
  */
-function subjectName(subject: string): x509.Name {
-  let rdns: x509.JsonName = [];
+function subjectName(x509: typeof X509, subject: string): X509.Name {
+  let rdns: X509.JsonName = [];
   let cause: unknown;
   try {
     rdns = new x509.Name(subject).toJSON();
@@ -131,13 +140,17 @@ function parseCsrDer(der: Uint8Array): Csr {
   if (info?.tag !== Tag.sequence || sigAlg?.tag !== Tag.sequence || signature?.tag !== Tag.bitString) {
     throw new OthernameError("CSR_MALFORMED", "the request is not a CertificationRequest (RFC 2986 §4.2)");
   }
-  const request = new x509.Pkcs10CertificateRequest(der);
-  const spki = new Uint8Array(request.publicKey.rawData);
+  // CertificationRequestInfo ::= SEQUENCE { version, subject Name, subjectPKInfo, attributes [0] }
+  const [, subjectTlv, spkiTlv, attributesTlv] = readChildren(der, info);
+  if (subjectTlv?.tag !== Tag.sequence || spkiTlv?.tag !== Tag.sequence) {
+    throw new OthernameError("CSR_MALFORMED", "the request lacks a subject or public key (RFC 2986 §4.1)");
+  }
+  const spki = wholeOf(der, spkiTlv).slice();
   const sigOidTlv = readChildren(der, sigAlg)[0];
   if (sigOidTlv?.tag !== Tag.oid) throw new OthernameError("CSR_MALFORMED", "the signature algorithm has no OID");
   const sigOid = decodeOid(contentOf(der, sigOidTlv));
   const known = SIGNATURES[sigOid];
-  const sanExtension = request.getExtension(SUBJECT_ALT_NAME_OID);
+  const sanValue = attributesTlv?.tag === 0xa0 ? requestedExtension(der, attributesTlv, SUBJECT_ALT_NAME_OID) : undefined;
   const signatureBits = contentOf(der, signature);
   const publicKey = publicKeyInfo(spki);
   let signatureValid = false;
@@ -150,12 +163,31 @@ function parseCsrDer(der: Uint8Array): Csr {
   }
   return Object.freeze({
     der: der.slice(),
-    subject: formatName(new Uint8Array(request.subjectName.toArrayBuffer())),
+    subject: formatName(wholeOf(der, subjectTlv)),
     publicKey: publicKey.info,
-    san: sanExtension === null ? EMPTY_SAN : readSubjectAltNames(new Uint8Array(sanExtension.value)),
+    san: sanValue === undefined ? EMPTY_SAN : readSubjectAltNames(sanValue),
     signatureAlgorithm: { oid: sigOid, name: known?.[0] ?? sigOid },
     signatureValid,
   });
+}
+
+const EXTENSION_REQUEST_OID = "1.2.840.113549.1.9.14";
+
+/** The value of one extension asked for in the PKCS#9 extensionRequest attribute (RFC 2985 §5.4.2). */
+function requestedExtension(der: Uint8Array, attributes: Tlv, oid: string): Uint8Array | undefined {
+  for (const attribute of readChildren(der, attributes)) {
+    const [type, values] = readChildren(der, attribute);
+    if (type?.tag !== Tag.oid || values?.tag !== Tag.set || decodeOid(contentOf(der, type)) !== EXTENSION_REQUEST_OID) continue;
+    const extensions = readChildren(der, values)[0];
+    if (extensions?.tag !== Tag.sequence) continue;
+    for (const extension of readChildren(der, extensions)) {
+      const parts = readChildren(der, extension);
+      if (parts[0]?.tag !== Tag.oid || decodeOid(contentOf(der, parts[0])) !== oid) continue;
+      const value = parts.find((part) => part.tag === Tag.octetString);
+      if (value) return contentOf(der, value);
+    }
+  }
+  return undefined;
 }
 
 const NODE_CURVES: Readonly<Record<string, string>> = { prime256v1: "P-256", secp384r1: "P-384", secp521r1: "P-521" };
