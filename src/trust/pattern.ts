@@ -257,15 +257,23 @@ function tableRunner(dfa: Dfa): (name: string) => number {
     }
     classOf[c] = classes - 1;
   }
-  // Entries hold the next state premultiplied by `classes` (the row offset), or -1.
+  // Rows in depth-first order, so the states along one name sit close together in memory.
+  const order = depthFirstOrder(dfa);
+  const rowOf = new Int32Array(dfa.stateCount);
+  order.forEach((state, index) => {
+    rowOf[state] = index * classes;
+  });
+  // Entries hold the next state's row offset (index × classes), or -1.
   const table = new Int32Array(dfa.stateCount * classes);
-  for (let s = 0; s < dfa.stateCount; s++) {
+  const labels = new Int32Array(dfa.stateCount);
+  for (let r = 0; r < order.length; r++) {
+    const s = order[r] as number;
+    labels[r] = dfa.labels[s] as number;
     for (let k = 0; k < classes; k++) {
       const next = step(dfa, s, sample[k] as number);
-      table[s * classes + k] = next < 0 ? -1 : next * classes;
+      table[r * classes + k] = next < 0 ? -1 : (rowOf[next] as number);
     }
   }
-  const labels = dfa.labels;
   return (name: string): number => {
     let row = 0;
     const n = name.length;
@@ -281,13 +289,33 @@ function tableRunner(dfa: Dfa): (name: string) => number {
             i++;
           }
         }
-        const next = step(dfa, row / classes, c);
-        row = next < 0 ? -1 : next * classes;
+        const next = step(dfa, order[row / classes] as number, c);
+        row = next < 0 ? -1 : (rowOf[next] as number);
       }
       if (row < 0) return -1;
     }
     return labels[row / classes] as number;
   };
+}
+
+/** States in depth-first preorder from the start (first transition first). */
+function depthFirstOrder(dfa: Dfa): Int32Array {
+  const order = new Int32Array(dfa.stateCount);
+  const seen = new Uint8Array(dfa.stateCount);
+  const stack = [0];
+  let count = 0;
+  while (stack.length > 0) {
+    const s = stack.pop() as number;
+    if (seen[s]) continue;
+    seen[s] = 1;
+    order[count++] = s;
+    for (let t = (dfa.offsets[s + 1] as number) - 1; t >= (dfa.offsets[s] as number); t--) {
+      const to = dfa.targets[t] as number;
+      if (!seen[to]) stack.push(to);
+    }
+  }
+  for (let s = 0; s < dfa.stateCount; s++) if (!seen[s]) order[count++] = s; // unreachable: keep a row anyway
+  return order;
 }
 
 export { PatternSyntaxError };
