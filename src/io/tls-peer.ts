@@ -1,8 +1,10 @@
 import type { DetailedPeerCertificate, TLSSocket } from "node:tls";
+import { createPeerCheck, type PeerCheck, type PeerCheckOptions } from "../trust/check-peer.js";
+import type { TrustDecision } from "../trust/decide.js";
 
 /**
  * The Node `tls` side of trust checks on live connections: reading the certificate chain a peer
- * presented from a `TLSSocket`.
+ * presented from a `TLSSocket`, and `createPeerChecker`, the helper for services.
  */
 
 /** More certificates than this in one peer chain is not a real deployment; the walk stops there. */
@@ -33,4 +35,65 @@ export function peerCertificateChain(socket: TLSSocket): Uint8Array[] {
     current = current.issuerCertificate;
   }
   return chain;
+}
+
+export interface PeerCheckerOptions extends Omit<PeerCheckOptions, "now"> {
+  /** The validation time, or a clock read at every check; default: the wall clock at each check. */
+  readonly now?: Date | (() => Date) | undefined;
+}
+
+export interface PeerChecker extends PeerCheck {
+  /**
+   * The decision for the peer of a connected socket (its chain as `getPeerCertificate(true)`
+   * shows it). A peer that presented no certificate is not trusted.
+   */
+  checkTlsSocket(socket: TLSSocket): TrustDecision;
+}
+
+/**
+ * Elasticsearch-style trust restrictions on your own TLS endpoint: after Node's normal chain
+ * validation (`requestCert: true, rejectUnauthorized: true`), decide from the client
+ * certificate's otherName (or DNS) names whether to keep the connection — the same two-stage
+ * decision Elasticsearch's transport layer makes, with its rejection message.
+ *
+ * The trust material is compiled once; each check validates the peer's chain against
+ * `caCertificates` (our own RFC 5280 validation, independent of Node's) and matches the
+ * leaf's names against the patterns. Throws `OthernameError` when the options are unusable
+ * (no CA certificate, a trust_restrictions file Elasticsearch would refuse, an invalid pattern).
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { createServer } from "node:tls";
+ * import { createPeerChecker } from "othername";
+ *
+ * const ca = readFileSync("ca.crt");
+ * const checker = createPeerChecker({
+ *   caCertificates: ca,
+ *   restrictions: { fileName: "trust_restrictions.yml", text: readFileSync("trust_restrictions.yml", "utf8") },
+ * });
+ * const server = createServer(
+ *   { key: readFileSync("node1.key"), cert: readFileSync("node1.crt"), ca, requestCert: true, rejectUnauthorized: true },
+ *   (socket) => {
+ *     const decision = checker.checkTlsSocket(socket);
+ *     if (!decision.trusted) {
+ *       console.warn(decision.message); // Certificate for CN=… with fields […] with values […] does not match the trusted names […]
+ *       socket.destroy();
+ *       return;
+ *     }
+ *     socket.pipe(socket); // a trusted peer
+ *   },
+ * );
+ * server.listen(9300);
+ * ```
+ */
+export function createPeerChecker(options: PeerCheckerOptions): PeerChecker {
+  const check = createPeerCheck({ ...options, now: options.now ?? (() => new Date()) });
+  return {
+    anchors: check.anchors,
+    patterns: check.patterns,
+    fields: check.fields,
+    check: (peerChainDer) => check.check(peerChainDer),
+    checkTlsSocket: (socket) => check.check(peerCertificateChain(socket)),
+  };
 }
