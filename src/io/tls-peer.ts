@@ -1,5 +1,5 @@
 import type { DetailedPeerCertificate, TLSSocket } from "node:tls";
-import { createPeerCheck, type PeerCheck, type PeerCheckOptions } from "../trust/check-peer.js";
+import { MAX_PEER_CHAIN, createPeerCheck, type PeerCheck, type PeerCheckOptions } from "../trust/check-peer.js";
 import type { TrustDecision } from "../trust/decide.js";
 
 /**
@@ -7,16 +7,14 @@ import type { TrustDecision } from "../trust/decide.js";
  * presented from a `TLSSocket`, and `createPeerChecker`, the helper for services.
  */
 
-/** More certificates than this in one peer chain is not a real deployment; the walk stops there. */
-export const MAX_PEER_CHAIN = 16;
-
 /**
  * The peer's certificates as DER, leaf first, by walking `getPeerCertificate(true)`'s
  * `issuerCertificate` links (a self-signed root links to itself). Node builds those links from
  * what the peer sent (OpenSSL's peer chain, which on a server lacks the leaf — Node adds it) and
  * may complete them from the socket's own CA store; either way they are only untrusted
  * intermediates for our validation. Empty when the peer presented no certificate (or the
- * socket is already gone).
+ * socket is already gone). The walk stops after MAX_PEER_CHAIN + 1 certificates, which the
+ * check then refuses as too long.
  */
 export function peerCertificateChain(socket: TLSSocket): Uint8Array[] {
   let current: DetailedPeerCertificate | undefined;
@@ -27,7 +25,7 @@ export function peerCertificateChain(socket: TLSSocket): Uint8Array[] {
   }
   const chain: Uint8Array[] = [];
   const seen = new Set<string>();
-  while (current && current.raw && chain.length < MAX_PEER_CHAIN) {
+  while (current && current.raw && chain.length <= MAX_PEER_CHAIN) {
     const id = current.fingerprint256;
     if (seen.has(id)) break;
     seen.add(id);

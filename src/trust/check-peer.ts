@@ -56,8 +56,8 @@ export function createPeerCheck(options: PeerCheckOptions): PeerCheck {
   };
 }
 
-/** More certificates than this from one peer is not a chain; refuse rather than search. */
-const MAX_PEER_CHAIN = 16;
+/** More certificates than this from one peer is not a real deployment's chain; refuse rather than search. */
+export const MAX_PEER_CHAIN = 16;
 
 type ParsedChain =
   | { readonly ok: true; readonly chain: readonly Certificate[] }
