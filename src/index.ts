@@ -197,3 +197,18 @@ export type { EceClientOptions, EceAuth } from "./ece/client.js";
 export { updateDeploymentTrust } from "./ece/update-trust.js";
 export { upsertDirectTrust, removeDirectTrust, diffTrust, formatTrustDiff, validateDirectTrust } from "./ece/trust.js";
 export type { DirectTrustRelationship, ElasticsearchClusterTrustSettings } from "./ece/model.js";
+
+// ---- Trust restrictions on your own TLS endpoints ------------------------------------------
+
+/**
+ * Elasticsearch-style trust restrictions for a Node TLS server's client certificates.
+ * @example
+ * ```ts
+ * const checker = createPeerChecker({ caCertificates: caPem, patterns: ["*.node.prod-eu.cluster.s1.account"] });
+ * tls.createServer({ key, cert, ca: caPem, requestCert: true, rejectUnauthorized: true }, (socket) => {
+ *   if (!checker.checkTlsSocket(socket).trusted) socket.destroy();
+ * });
+ * ```
+ */
+export { createPeerChecker, peerCertificateChain } from "./io/tls-peer.js";
+export type { PeerChecker, PeerCheckerOptions } from "./io/tls-peer.js";
