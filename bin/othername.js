@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 // Launcher: runs the built CLI (npm ci builds dist/ through the prepare script).
-import { main } from "../dist/cli/main.js";
-import { processIo } from "../dist/cli/node-io.js";
+import { fileURLToPath } from "node:url";
+import { relaunchForThreadPool } from "../dist/cli/thread-pool-launch.js";
 
-process.exitCode = await main(process.argv.slice(2), processIo());
+const argv = process.argv.slice(2);
+const relaunched = await relaunchForThreadPool(argv, fileURLToPath(import.meta.url));
+if (relaunched !== undefined) {
+  process.exitCode = relaunched;
+} else {
+  const { main } = await import("../dist/cli/main.js");
+  const { processIo } = await import("../dist/cli/node-io.js");
+  process.exitCode = await main(argv, processIo());
+}

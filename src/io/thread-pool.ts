@@ -1,20 +1,17 @@
 import { availableParallelism } from "node:os";
 
 /**
- * Sizes libuv's thread pool, where Node runs asynchronous key generation and signing. libuv
- * reads UV_THREADPOOL_SIZE once, when the pool first starts, so this must run before the
- * process's first pooled operation (async fs, crypto, dns); later calls change nothing.
- * An explicit UV_THREADPOOL_SIZE in the environment wins.
+ * libuv's thread pool runs Node's asynchronous key generation and signing. Its size is fixed
+ * when the pool starts, before our code runs; bin/othername.js relaunches `cert`, `csr` and
+ * `quickstart` with UV_THREADPOOL_SIZE set when they want more than libuv's default of 4
+ * (src/cli/thread-pool-launch.ts). These helpers only report.
  */
-export function configureThreadPool(options: { readonly jobs?: number | undefined }): number {
-  const existing = Number(process.env["UV_THREADPOOL_SIZE"]);
-  if (Number.isInteger(existing) && existing > 0 && options.jobs === undefined) return existing;
-  // libuv's own cap is 1024; 4 is its default.
-  const size = Math.max(1, Math.min(1024, options.jobs ?? Math.max(4, availableParallelism())));
-  process.env["UV_THREADPOOL_SIZE"] = String(size);
-  return size;
-}
-
 export function coreCount(): number {
   return availableParallelism();
+}
+
+/** The pool size in force: UV_THREADPOOL_SIZE when set and valid, else libuv's default 4. */
+export function threadPoolSize(env: Readonly<Record<string, string | undefined>>): number {
+  const size = Number(env["UV_THREADPOOL_SIZE"]);
+  return Number.isInteger(size) && size > 0 ? Math.min(size, 1024) : 4;
 }

@@ -27,8 +27,8 @@ export default defineCommand<QuickstartArgs>({
       .example("$0 quickstart", "Run the example in a fresh temporary directory")
       .example("$0 quickstart --out demo", "Keep the files in ./demo (must be new or empty)"),
   run: async (args, ctx) => {
-    const { configureThreadPool } = await import("../../io/thread-pool.js");
-    const jobs = configureThreadPool({});
+    const { coreCount } = await import("../../io/thread-pool.js");
+    const jobs = coreCount();
     return runQuickstart(args, ctx, jobs);
   },
 });
