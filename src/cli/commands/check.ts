@@ -1,11 +1,12 @@
 import { ExitCode, OthernameError } from "../../errors.js";
 import { loadAnchors, readCertificateFile } from "../../io/anchors.js";
-import { resolvePassword } from "../../io/password.js";
 import { leafAndExtras } from "../../pki/anchors.js";
 import type { Certificate } from "../../pki/certificate.js";
 import { certificateCheckReport, checkCertificate } from "../../trust/check-certificate.js";
 import { OTHER_NAME_FIELD, parseTrustFields, type TrustDecision } from "../../trust/decide.js";
 import { defineCommand } from "../command.js";
+import { parseAt } from "../parse-at.js";
+import { readWithPassword } from "../read-protected.js";
 import type { CommandContext } from "../context.js";
 import { passwordOptions, type PasswordArgs } from "../password-options.js";
 import { loadRestrictionsFile } from "./match.js";
@@ -67,32 +68,10 @@ export default defineCommand<CheckArgs>({
   },
 });
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
-
-export function parseAt(text: string): Date {
-  const time = ISO_8601.test(text) ? Date.parse(text) : NaN;
-  if (Number.isNaN(time)) {
-    throw new OthernameError("USAGE_AT", `invalid --at ${JSON.stringify(text)}: not an ISO-8601 date and time`, {
-      kind: "usage",
-      hint: "Write it like 2030-01-01T00:00:00Z (or 2030-01-01).",
-    });
-  }
-  return new Date(time);
-}
-
 async function readLeaf(args: CheckArgs, ctx: CommandContext): Promise<{ leaf: Certificate; extras: Certificate[] }> {
-  if (args.pass !== undefined) ctx.warn("--pass puts the password in the process list; prefer --pass-file or --pass-env");
-  const given = await resolvePassword({ file: args["pass-file"], env: args["pass-env"], value: args.pass }, ctx.io);
-  const read = (password: string | undefined) =>
-    readCertificateFile(args.cert, { cwd: ctx.io.cwd, password, flag: "certificate", passwordFlags: "--pass-file FILE or --pass-env VAR" });
-  let file;
-  try {
-    file = await read(given);
-  } catch (error) {
-    const needsPassword = error instanceof OthernameError && error.code === "PASSWORD_REQUIRED";
-    if (!needsPassword || given !== undefined || !ctx.io.stdinIsTTY) throw error;
-    file = await read(await resolvePassword({ prompt: `Password for ${args.cert}: ` }, ctx.io));
-  }
+  const file = await readWithPassword(args.cert, args, ctx, (password) =>
+    readCertificateFile(args.cert, { cwd: ctx.io.cwd, password, flag: "certificate", passwordFlags: "--pass-file FILE or --pass-env VAR" }),
+  );
   const { leaf, extras } = leafAndExtras(file);
   if (!leaf) {
     throw new OthernameError("NO_CERTIFICATE", `cannot check ${args.cert}: the file holds no certificate`, {

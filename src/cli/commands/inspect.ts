@@ -1,10 +1,9 @@
-import { ExitCode, OthernameError } from "../../errors.js";
+import { ExitCode } from "../../errors.js";
 import type { Certificate } from "../../pki/certificate.js";
 import { readCryptoFile, type CryptoFile } from "../../pki/read.js";
-import { resolvePassword } from "../../io/password.js";
 import { readInputFile } from "../../io/read-input.js";
 import { defineCommand } from "../command.js";
-import type { CommandContext } from "../context.js";
+import { readWithPassword } from "../read-protected.js";
 import { passwordOptions, type PasswordArgs } from "../password-options.js";
 
 interface InspectArgs extends PasswordArgs {
@@ -40,7 +39,10 @@ export default defineCommand<InspectArgs>({
       .example("$0 inspect node1.p12 --pass-env P12_PASS --json", "Read a PKCS#12 keystore, password from $P12_PASS"),
   run: async (args, ctx) => {
     const files: { path: string; file: CryptoFile }[] = [];
-    for (const path of args.files) files.push({ path, file: await readWithPassword(path, args, ctx) });
+    for (const path of args.files) {
+      const bytes = await readInputFile(path, ctx.io.cwd);
+      files.push({ path, file: await readWithPassword(path, args, ctx, (password) => readCryptoFile(bytes, { source: path, password })) });
+    }
     const now = ctx.io.now();
     if (args.json) {
       ctx.json({ files: files.map(({ path, file }) => toJson(path, file)) });
@@ -53,20 +55,6 @@ export default defineCommand<InspectArgs>({
     return ExitCode.ok;
   },
 });
-
-async function readWithPassword(path: string, args: PasswordArgs, ctx: CommandContext): Promise<CryptoFile> {
-  const bytes = await readInputFile(path, ctx.io.cwd);
-  if (args.pass !== undefined) ctx.warn("--pass puts the password in the process list; prefer --pass-file or --pass-env");
-  const given = await resolvePassword({ file: args["pass-file"], env: args["pass-env"], value: args.pass }, ctx.io);
-  try {
-    return await readCryptoFile(bytes, { source: path, password: given });
-  } catch (error) {
-    const needsPassword = error instanceof OthernameError && (error.code === "PASSWORD_REQUIRED" || error.code === "KEY_PASSWORD_REQUIRED");
-    if (!needsPassword || given !== undefined || !ctx.io.stdinIsTTY) throw error;
-    const password = await resolvePassword({ prompt: `Password for ${path}: ` }, ctx.io);
-    return readCryptoFile(bytes, { source: path, password });
-  }
-}
 
 function iso(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");

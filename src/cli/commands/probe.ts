@@ -12,7 +12,8 @@ import { OTHER_NAME_FIELD, parseTrustFields } from "../../trust/decide.js";
 import { defineCommand } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { passwordOptions, type PasswordArgs } from "../password-options.js";
-import { describe as describeCheck, parseAt } from "./check.js";
+import { parseAt } from "../parse-at.js";
+import { describe as describeCheck } from "./check.js";
 import { loadRestrictionsFile } from "./match.js";
 
 interface ProbeArgs extends PasswordArgs {
