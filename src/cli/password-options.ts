@@ -1,17 +1,38 @@
 import type { Argv } from "yargs";
 
-/** The password flags every command that reads or writes protected files shares (CLI.md "Passwords"). */
+/** The password flags of CLI.md "Passwords": a file, an environment variable, or the value itself. */
 export interface PasswordArgs {
   readonly "pass-file"?: string;
   readonly "pass-env"?: string;
   readonly pass?: string;
 }
 
-export function passwordOptions(yargs: Argv): Argv {
-  return yargs
-    .option("pass-file", { type: "string", describe: "Read the password from the first line of FILE", requiresArg: true })
-    .option("pass-env", { type: "string", describe: "Read the password from environment variable VAR", requiresArg: true })
-    .option("pass", { type: "string", describe: "The password itself (visible to other users: prefer --pass-file)", requiresArg: true })
-    .conflicts("pass-file", ["pass-env", "pass"])
-    .conflicts("pass-env", "pass");
+export interface PasswordOptionSpec {
+  /** What the password is for, e.g. "Password of the .p12 files". */
+  readonly purpose?: string;
+  /** "ca-" for the CA's own password (`--ca-pass-file`, `--ca-pass-env`). */
+  readonly prefix?: "" | "ca-";
+  /** Offer `--[ca-]pass VALUE` too (certutil parity; warns when used). Default: true without a prefix. */
+  readonly value?: boolean;
+}
+
+/** Declares `--pass-file`, `--pass-env` (and `--pass`), mutually exclusive, on a command. */
+export function passwordOptions(yargs: Argv, spec: PasswordOptionSpec = {}): Argv {
+  const prefix = spec.prefix ?? "";
+  const purpose = spec.purpose ?? "The password";
+  const file = `${prefix}pass-file`;
+  const env = `${prefix}pass-env`;
+  const value = `${prefix}pass`;
+  let result = yargs
+    .option(file, { type: "string", requiresArg: true, describe: `${purpose}: the first line of FILE` })
+    .option(env, { type: "string", requiresArg: true, describe: `${purpose}: environment variable VAR` });
+  if (spec.value ?? prefix === "") {
+    result = result
+      .option(value, { type: "string", requiresArg: true, describe: `${purpose}, given on the command line (visible to other users: prefer --${file})` })
+      .conflicts(file, [env, value])
+      .conflicts(env, value);
+  } else {
+    result = result.conflicts(file, env);
+  }
+  return result;
 }

@@ -12,7 +12,9 @@ import { FakeEce, sampleDeployment } from "../ece/server.js";
  * test server) behind ECE_URL. Each command must exit as shown (`# exit N`, else 0) and print every
  * output line the README shows under it (`…` stands for text that differs per run).
  * Files the guide asks the reader to create are the fenced blocks after `<!-- file: NAME -->`.
- * `npm ci && npm start` runs `npm start` in the checkout; `npm test` is this very suite, not re-run.
+ * `npm ci && npm start` runs what `npm start` runs after its build, `node bin/othername.js quickstart`
+ * (`npm test` has just built dist/; rebuilding it here would race the other test files that run
+ * the CLI); `npm test` is this very suite, not re-run.
  */
 const repo = resolve(import.meta.dirname, "../..");
 const readme = readFileSync(join(repo, "README.md"), "utf8");
@@ -117,6 +119,9 @@ describe("README.md", () => {
   it("shows commands at all", () => {
     expect(steps.length).toBeGreaterThan(10);
     expect(steps.some((s) => s.command.startsWith("othername ece"))).toBe(true);
+    // The stand-in for `npm start` below is only honest while npm start is build + quickstart.
+    const scripts = (JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.start).toBe("npm run build --silent && node bin/othername.js quickstart");
   });
 
   it.each(steps.map((s) => [`line ${s.line}: ${s.command}`, s] as const))("%s", async (_title, step) => {
@@ -127,7 +132,7 @@ describe("README.md", () => {
     }
     if (step.command === "npm test") return; // this suite is part of `npm test`
     const inRepo = step.command.startsWith("npm ");
-    const command = step.command === "npm ci && npm start" ? "npm start --silent" : step.command;
+    const command = step.command === "npm ci && npm start" ? "node bin/othername.js quickstart" : step.command;
     // Asynchronously: the fake ECE answers from this same process.
     const run = await runShell(command, { cwd: inRepo ? repo : work, env: { ...process.env, ...env } });
     const output = `${run.stdout}\n${run.stderr}`.split("\n").map((l) => l.trim());

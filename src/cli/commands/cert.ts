@@ -1,5 +1,6 @@
 import { resolve } from "node:path";
 import { defineCommand } from "../command.js";
+import { passwordOptions } from "../password-options.js";
 import type { CommandContext } from "../context.js";
 import { ExitCode, OthernameError } from "../../errors.js";
 import { coreCount, threadPoolSize } from "../../io/thread-pool.js";
@@ -35,7 +36,7 @@ export default defineCommand<CertArgs>({
   command: "cert",
   describe: "Generate a key and certificate per instance of an instances.yaml",
   builder: (y) =>
-    y
+    passwordOptions(passwordOptions(y, { purpose: "Password of the .p12 files (or to encrypt PEM keys)" }), { prefix: "ca-", purpose: "Password of the CA keystore or key" })
       .option("in", { type: "string", demandOption: true, describe: "instances.yaml (certutil format, plus cluster:/scope:)", requiresArg: true })
       .option("ca", { type: "string", describe: "CA keystore (PKCS#12) holding the CA certificate and key", requiresArg: true })
       .option("ca-cert", { type: "string", describe: "CA certificate (PEM or DER)", requiresArg: true })
@@ -46,11 +47,6 @@ export default defineCommand<CertArgs>({
       .option("days", { type: "number", default: 1095, describe: "Validity in days (certutil's default: 3 years)", requiresArg: true })
       .option("key", { type: "string", describe: "Key type: rsa:2048 (default), rsa:3072, rsa:4096, ec:p256, ec:p384", requiresArg: true })
       .option("key-format", { choices: ["pkcs8", "pkcs1"] as const, default: "pkcs8" as const, describe: "PEM key form: pkcs8 (Logstash needs it) or pkcs1 (certutil's)" })
-      .option("pass-file", { type: "string", describe: "Password for the .p12 files (or to encrypt PEM keys): first line of FILE", requiresArg: true })
-      .option("pass-env", { type: "string", describe: "…from environment variable VAR", requiresArg: true })
-      .option("pass", { type: "string", describe: "…given on the command line (visible to other users; certutil parity)", requiresArg: true })
-      .option("ca-pass-file", { type: "string", describe: "Password of the CA keystore or key: first line of FILE", requiresArg: true })
-      .option("ca-pass-env", { type: "string", describe: "…from environment variable VAR", requiresArg: true })
       .option("jobs", { type: "number", describe: "Keys generated in parallel (default: number of cores)", requiresArg: true })
       .option("force", { type: "boolean", describe: "Replace existing output files" })
       .option("dry-run", { type: "boolean", describe: "Validate and print the plan; generate and write nothing" })

@@ -27,7 +27,7 @@ export default defineCommand<CheckArgs>({
   command: "check <cert>",
   describe: "Would an Elasticsearch node with this CA and trust_restrictions file accept this peer certificate?",
   builder: (yargs) =>
-    passwordOptions(yargs)
+    passwordOptions(passwordOptions(yargs, { purpose: "Password of the certificate file (PKCS#12)" }), { prefix: "ca-", purpose: "Password of PKCS#12 --ca files" })
       .positional("cert", { type: "string", describe: "The peer's certificate: PEM, DER or PKCS#12 (extra certificates in it are untrusted intermediates)" })
       .option("ca", { type: "string", array: true, demandOption: true, requiresArg: true, describe: "The node's trust anchors: PEM bundle, DER, PKCS#12 truststore or directory (repeatable)" })
       .option("restrictions", { type: "string", demandOption: true, requiresArg: true, describe: "The trust_restrictions file (.yml, .yaml or .json)" })
@@ -39,9 +39,6 @@ export default defineCommand<CheckArgs>({
       })
       .option("untrusted", { type: "string", array: true, requiresArg: true, describe: "PEM files of intermediate certificates (repeatable)" })
       .option("at", { type: "string", requiresArg: true, describe: "Decide at this ISO-8601 time instead of now" })
-      .option("ca-pass-file", { type: "string", requiresArg: true, describe: "Password of PKCS#12 --ca files, from the first line of FILE" })
-      .option("ca-pass-env", { type: "string", requiresArg: true, describe: "Password of PKCS#12 --ca files, from environment variable VAR" })
-      .conflicts("ca-pass-file", "ca-pass-env")
       .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })
       .epilogue("Exit 0 trusted, 1 not trusted (chain or names), 3 unreadable input or a trust_restrictions file Elasticsearch would refuse.")
       .example("$0 check node9.crt --ca ca.crt --restrictions trust_restrictions.yml", "Trusted or not, with Elasticsearch's message and the nearest miss")

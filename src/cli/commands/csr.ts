@@ -1,4 +1,5 @@
 import { defineCommand } from "../command.js";
+import { passwordOptions } from "../password-options.js";
 import { ExitCode } from "../../errors.js";
 import { coreCount, threadPoolSize } from "../../io/thread-pool.js";
 import type { CsrWriter } from "../../instances/generate.js";
@@ -19,13 +20,10 @@ export default defineCommand<CsrArgs>({
   command: "csr",
   describe: "Generate keys and certificate signing requests from an instances.yaml",
   builder: (y) =>
-    y
+    passwordOptions(y, { purpose: "Password to encrypt the keys" })
       .option("in", { type: "string", demandOption: true, describe: "instances.yaml (certutil format, plus cluster:/scope:)", requiresArg: true })
       .option("out", { type: "string", demandOption: true, describe: "Output: a directory, or a file ending in .zip", requiresArg: true })
       .option("key", { type: "string", describe: "Key type: rsa:2048 (default), rsa:3072, rsa:4096, ec:p256, ec:p384", requiresArg: true })
-      .option("pass-file", { type: "string", describe: "Encrypt the keys with the first line of FILE", requiresArg: true })
-      .option("pass-env", { type: "string", describe: "…with environment variable VAR", requiresArg: true })
-      .option("pass", { type: "string", describe: "…given on the command line (visible to other users)", requiresArg: true })
       .option("force", { type: "boolean", describe: "Replace existing output files" })
       .option("json", { type: "boolean", describe: "Print one JSON document on stdout" })
       .example("$0 csr --in instances.yml --out csr-bundle.zip", "<name>/<name>.csr and <name>/<name>.key per instance")

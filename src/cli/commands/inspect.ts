@@ -32,7 +32,7 @@ export default defineCommand<InspectArgs>({
   command: "inspect <files..>",
   describe: "Show certificates, keys and names in PEM, DER or PKCS#12 files",
   builder: (yargs) =>
-    passwordOptions(yargs)
+    passwordOptions(yargs, { purpose: "Password of PKCS#12 files and encrypted keys" })
       .positional("files", { type: "string", array: true, describe: "PEM, DER or PKCS#12 files (detected from content)" })
       .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })
       .example("$0 inspect node1.crt", "Show a certificate and the names Elasticsearch reads from it")

@@ -41,7 +41,7 @@ export default defineCommand<ProbeArgs>({
   command: "probe <target>",
   describe: "Would this CA and trust_restrictions file accept a live node? Connect, capture its chain, then check it",
   builder: (yargs) =>
-    passwordOptions(yargs)
+    passwordOptions(passwordOptions(yargs, { purpose: "Password of the client key or .p12" }), { prefix: "ca-", purpose: "Password of PKCS#12 --ca files" })
       .positional("target", { type: "string", describe: "HOST:PORT of the node, e.g. node1.example:9300 (transport) or [::1]:9300" })
       .option("cert", { type: "string", requiresArg: true, describe: "Client certificate to present (PEM or DER; extra certificates are sent as its chain)" })
       .option("key", { type: "string", requiresArg: true, describe: "Private key of --cert (PEM or DER, encrypted keys with --pass-file/--pass-env)" })
@@ -59,9 +59,6 @@ export default defineCommand<ProbeArgs>({
       .option("timeout", { type: "number", requiresArg: true, default: DEFAULT_TIMEOUT_MS, describe: "Give up after this many milliseconds" })
       .option("tls-version", { type: "string", choices: ["1.2", "1.3"], requiresArg: true, describe: "Speak only this TLS version" })
       .option("at", { type: "string", requiresArg: true, describe: "Decide at this ISO-8601 time instead of now" })
-      .option("ca-pass-file", { type: "string", requiresArg: true, describe: "Password of PKCS#12 --ca files, from the first line of FILE" })
-      .option("ca-pass-env", { type: "string", requiresArg: true, describe: "Password of PKCS#12 --ca files, from environment variable VAR" })
-      .conflicts("ca-pass-file", "ca-pass-env")
       .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })
       .epilogue(
         [

@@ -23,14 +23,11 @@ export default defineCommand<VerifyArgs>({
   command: "verify <cert>",
   describe: "Validate a certificate's chain to trust anchors (RFC 5280, as openssl verify)",
   builder: (yargs) =>
-    passwordOptions(yargs)
+    passwordOptions(passwordOptions(yargs, { purpose: "Password of the certificate file (PKCS#12)" }), { prefix: "ca-", purpose: "Password of PKCS#12 --ca files" })
       .positional("cert", { type: "string", describe: "PEM, DER or PKCS#12 file; extra certificates in it are untrusted intermediates" })
       .option("ca", { type: "string", array: true, demandOption: true, requiresArg: true, describe: "Trust anchors: PEM bundle, DER file, PKCS#12 truststore or directory of PEM files (repeatable)" })
       .option("untrusted", { type: "string", array: true, requiresArg: true, describe: "PEM files of intermediate certificates that may complete the chain (repeatable)" })
       .option("at", { type: "string", requiresArg: true, describe: "Validate at this ISO-8601 time instead of now, e.g. 2030-01-01T00:00:00Z" })
-      .option("ca-pass-file", { type: "string", requiresArg: true, describe: "Password of PKCS#12 --ca files, from the first line of FILE" })
-      .option("ca-pass-env", { type: "string", requiresArg: true, describe: "Password of PKCS#12 --ca files, from environment variable VAR" })
-      .conflicts("ca-pass-file", "ca-pass-env")
       .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })
       .example("$0 verify node1.crt --ca ca.crt", "Check node1.crt against the CA; exit 0 valid, 1 invalid")
       .example("$0 verify node1.crt --ca ca.crt --untrusted intermediate.crt --at 2027-06-01T00:00:00Z", "Complete the chain with an intermediate and validate at a given time")

@@ -1,6 +1,5 @@
-import { createPrivateKey, generateKeyPair } from "node:crypto";
+import { generateKeyPair } from "node:crypto";
 import { OthernameError } from "../../errors.js";
-import { privateKeyFromKeyObject } from "./private-key.js";
 import type { PrivateKey } from "./private-key.js";
 
 /** What `--key` asks for (CLI.md: `rsa:2048` default, `rsa:3072`, `rsa:4096`, `ec:p256`, `ec:p384`). */
@@ -48,9 +47,9 @@ export async function generateKey(spec: KeySpec): Promise<PrivateKey> {
     publicKeyEncoding: { type: "spki", format: "der" },
     privateKeyEncoding: { type: "pkcs8", format: "der" },
   } as const;
-  const pkcs8 = await new Promise<Buffer>((resolve, reject) => {
-    const done = (error: Error | null, _publicKey: Buffer, privateKey: Buffer): void => {
-      if (error === null) resolve(privateKey);
+  const { pkcs8, spki } = await new Promise<{ pkcs8: Buffer; spki: Buffer }>((resolve, reject) => {
+    const done = (error: Error | null, publicKey: Buffer, privateKey: Buffer): void => {
+      if (error === null) resolve({ pkcs8: privateKey, spki: publicKey });
       else reject(error);
     };
     if (spec.algorithm === "rsa") {
@@ -61,5 +60,12 @@ export async function generateKey(spec: KeySpec): Promise<PrivateKey> {
       generateKeyPair("ec", { namedCurve: spec.curve, paramEncoding: "named", ...encoding }, done);
     }
   });
-  return privateKeyFromKeyObject(createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" }));
+  // Both encodings come straight from the generator: no re-parse, no second export on the main thread.
+  const key: PrivateKey =
+    spec.algorithm === "rsa"
+      ? { algorithm: "rsa", bits: spec.bits, pkcs8: new Uint8Array(pkcs8), spki: new Uint8Array(spki) }
+      : { algorithm: "ec", bits: CURVE_BITS[spec.curve], curve: spec.curve, pkcs8: new Uint8Array(pkcs8), spki: new Uint8Array(spki) };
+  return Object.freeze(key);
 }
+
+const CURVE_BITS: Readonly<Record<"P-256" | "P-384", number>> = { "P-256": 256, "P-384": 384 };
