@@ -120,6 +120,12 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** OID content octets → dotted text (X.690 §8.19). */
 export function decodeOid(content: Uint8Array): string {
   if (content.length === 0) throw malformed("empty object identifier");

@@ -2,7 +2,7 @@ import { createHash, createPrivateKey, createPublicKey, getRandomValues, sign, v
 import { OthernameError } from "../errors.js";
 import type { DistinguishedName } from "../instances/distinguished-name.js";
 import type { Certificate } from "./certificate.js";
-import { Tag, concatBytes, contentOf, decodeOid, encodeOid, encodeTlv, readChildren, readTlv } from "./der.js";
+import { Tag, bytesEqual, concatBytes, contentOf, decodeOid, encodeOid, encodeTlv, readChildren, readTlv } from "./der.js";
 import type { PrivateKey } from "./keys.js";
 import { encodeSubjectAltName } from "./names.js";
 
@@ -336,6 +336,3 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}

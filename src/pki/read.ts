@@ -1,7 +1,7 @@
 import { OthernameError } from "../errors.js";
 import { parseCertificate, type Certificate } from "./certificate.js";
 import { parseCsr, type Csr } from "./csr.js";
-import { Tag, readChildren, readTlv } from "./der.js";
+import { Tag, bytesEqual, readChildren, readTlv } from "./der.js";
 import { readPrivateKey, type PrivateKey } from "./keys.js";
 import { decodePem, encodePem, looksLikePem, type PemBlock } from "./pem.js";
 import { isPkcs12, readPkcs12 } from "./pkcs12/index.js";
@@ -194,13 +194,9 @@ function derShape(bytes: Uint8Array): "certificate" | "csr" | "key" | "unknown" 
   }
 }
 
-function samePublicKey(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
 function pairKeys(keys: readonly PrivateKey[], certificates: readonly CertificateEntry[]): KeyEntry[] {
   return keys.map((key) => {
-    const index = certificates.findIndex((entry) => samePublicKey(entry.certificate.publicKey.spki, key.spki));
+    const index = certificates.findIndex((entry) => bytesEqual(entry.certificate.publicKey.spki, key.spki));
     return index === -1 ? { key } : { key, certificateIndex: index };
   });
 }

@@ -61,9 +61,3 @@ function foldString(text: string): string {
   return text.trim().replace(/\s+/g, " ").toLowerCase();
 }
 
-/** True when the subject and issuer Names are the same (a self-issued certificate, RFC 5280 §6.1). */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -1,6 +1,6 @@
 import type { Certificate } from "../certificate.js";
 import type { ChainFailure } from "./result.js";
-import { bytesEqual } from "./name-match.js";
+import { bytesEqual } from "../der.js";
 import { NAME_CONSTRAINTS_OID, nameConstraintViolations, parseNameConstraints, type NameConstraints } from "./name-constraints.js";
 import { verifyCertificateSignature, type SignatureCheck } from "./signature.js";
 

@@ -1,5 +1,6 @@
 import * as asn1js from "asn1js";
 import { MAX_ASN1_DEPTH } from "./limits.js";
+import { concatBytes } from "../der.js";
 import { Malformed } from "./failures.js";
 
 /**
@@ -141,24 +142,6 @@ export function algorithmParameters(parameters: ArrayBuffer | null | undefined, 
   return node instanceof asn1js.Null ? null : node;
 }
 
-export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 /** Compares two byte strings as DER SET OF elements are ordered (X.690 §11.6). */
 export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
@@ -173,46 +156,4 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);
   return copy.buffer;
-}
-
-/** One TLV element located in a byte array (definite lengths only: use on DER or checked bytes). */
-export interface Element {
-  readonly tag: number;
-  /** Offset of the contents. */
-  readonly start: number;
-  /** Offset just past the element. */
-  readonly end: number;
-  /** Offset of the tag byte. */
-  readonly offset: number;
-}
-
-/** Reads the element at `offset` (low tag numbers, definite length), or throws Malformed. */
-export function readElement(bytes: Uint8Array, offset: number, limit = bytes.length): Element {
-  const tag = bytes[offset];
-  const first = bytes[offset + 1];
-  if (tag === undefined || first === undefined || offset + 2 > limit || (tag & 0x1f) === 0x1f) throw new Malformed(`bad element at byte ${offset}`);
-  let start = offset + 2;
-  let length = first;
-  if (first === 0x80) throw new Malformed(`indefinite length at byte ${offset}`);
-  if (first > 0x80) {
-    const count = first & 0x7f;
-    if (count > 4 || start + count > limit) throw new Malformed(`bad length at byte ${offset}`);
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + (bytes[start + i] as number);
-    start += count;
-  }
-  const end = start + length;
-  if (end > limit) throw new Malformed(`element at byte ${offset} runs past its container`);
-  return { tag, start, end, offset };
-}
-
-/** The elements inside a constructed element. */
-export function childElements(bytes: Uint8Array, parent: Element): Element[] {
-  const out: Element[] = [];
-  for (let p = parent.start; p < parent.end; ) {
-    const child = readElement(bytes, p, parent.end);
-    out.push(child);
-    p = child.end;
-  }
-  return out;
 }

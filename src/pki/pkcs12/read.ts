@@ -8,7 +8,8 @@ import type { ParsedBag } from "./bags.js";
 import { BagCounter, parseSafeContents, parseWith } from "./bags.js";
 import { WorkBudget } from "./budget.js";
 import type { CertificateNames } from "./certificate-names.js";
-import { bytesEqual, checkTlvStructure, childElements, concatBytes, integerValue, octetsValue, oidValue, parseAsn1, readElement, sequenceItems } from "./der.js";
+import { bytesEqual, concatBytes, readChildren, readTlv } from "../der.js";
+import { checkTlvStructure, integerValue, octetsValue, oidValue, parseAsn1, sequenceItems } from "./der.js";
 import { DecryptionFailed, Malformed, Pkcs12Failures, Unsupported } from "./failures.js";
 import { bmpPassword } from "./kdf.js";
 import { DEFAULT_MAX_ITERATIONS, MAX_CONTENT_INFOS, MAX_FILE_BYTES } from "./limits.js";
@@ -296,7 +297,7 @@ function looksLikeDer(plaintext: Uint8Array): boolean {
 function isPrivateKeyInfo(plaintext: Uint8Array): boolean {
   if (!looksLikeDer(plaintext)) return false;
   try {
-    const [version, algorithm, key] = childElements(plaintext, readElement(plaintext, 0));
+    const [version, algorithm, key] = readChildren(plaintext, readTlv(plaintext, 0));
     return version?.tag === 0x02 && algorithm?.tag === 0x30 && key?.tag === 0x04;
   } catch {
     return false;
