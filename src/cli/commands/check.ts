@@ -1,26 +1,18 @@
-import { ExitCode, OthernameError } from "../../errors.js";
-import { loadAnchors, readCertificateFile } from "../../io/anchors.js";
-import { leafAndExtras } from "../../pki/anchors.js";
+import { ExitCode } from "../../errors.js";
 import type { Certificate } from "../../pki/certificate.js";
 import { certificateCheckReport, checkCertificate } from "../../trust/check-certificate.js";
 import { OTHER_NAME_FIELD, parseTrustFields, type TrustDecision } from "../../trust/decide.js";
+import { readChainInputs, type ChainArgs } from "../chain-inputs.js";
 import { defineCommand } from "../command.js";
 import { parseAt } from "../parse-at.js";
-import { readWithPassword } from "../read-protected.js";
-import type { CommandContext } from "../context.js";
-import { passwordOptions, type PasswordArgs } from "../password-options.js";
+import { passwordOptions } from "../password-options.js";
 import { loadRestrictionsFile } from "./match.js";
 
-interface CheckArgs extends PasswordArgs {
-  readonly cert: string;
-  readonly ca: readonly string[];
+interface CheckArgs extends ChainArgs {
   readonly restrictions: string;
   readonly fields?: string;
-  readonly untrusted?: readonly string[];
   readonly at?: string;
   readonly json: boolean;
-  readonly "ca-pass-file"?: string;
-  readonly "ca-pass-env"?: string;
 }
 
 export default defineCommand<CheckArgs>({
@@ -47,14 +39,8 @@ export default defineCommand<CheckArgs>({
     const fields = parseTrustFields(args.fields ?? OTHER_NAME_FIELD);
     const at = args.at === undefined ? ctx.io.now() : parseAt(args.at);
     const restrictions = await loadRestrictionsFile(args.restrictions, ctx);
-    const { leaf, extras } = await readLeaf(args, ctx);
-    const anchors = await loadAnchors(args.ca, { cwd: ctx.io.cwd, passFile: args["ca-pass-file"], passEnv: args["ca-pass-env"] }, ctx.io);
-    const untrusted: Certificate[] = [...extras];
-    for (const path of args.untrusted ?? []) {
-      const file = await readCertificateFile(path, { cwd: ctx.io.cwd, password: undefined, flag: "--untrusted" });
-      untrusted.push(...file.certificates.map((entry) => entry.certificate));
-    }
-    const result = checkCertificate({ leaf, intermediates: untrusted, anchors, at, fields, matcher: restrictions.matcher });
+    const { leaf, intermediates, anchors } = await readChainInputs(args, ctx, "check");
+    const result = checkCertificate({ leaf, intermediates, anchors, at, fields, matcher: restrictions.matcher });
     const decision = result.decision;
     if (args.json) {
       ctx.json(certificateCheckReport(result));
@@ -64,19 +50,6 @@ export default defineCommand<CheckArgs>({
     return decision.trusted ? ExitCode.ok : ExitCode.no;
   },
 });
-
-async function readLeaf(args: CheckArgs, ctx: CommandContext): Promise<{ leaf: Certificate; extras: Certificate[] }> {
-  const file = await readWithPassword(args.cert, args, ctx, (password) =>
-    readCertificateFile(args.cert, { cwd: ctx.io.cwd, password, flag: "certificate", passwordFlags: "--pass-file FILE or --pass-env VAR" }),
-  );
-  const { leaf, extras } = leafAndExtras(file);
-  if (!leaf) {
-    throw new OthernameError("NO_CERTIFICATE", `cannot check ${args.cert}: the file holds no certificate`, {
-      hint: "Give the peer's certificate file (PEM, DER or PKCS#12), not only its key.",
-    });
-  }
-  return { leaf, extras };
-}
 
 export function describe(source: string, d: TrustDecision, leaf: Certificate): string[] {
   const lines: string[] = [];

@@ -1,22 +1,14 @@
-import { ExitCode, OthernameError } from "../../errors.js";
-import { loadAnchors, readCertificateFile } from "../../io/anchors.js";
-import { leafAndExtras } from "../../pki/anchors.js";
+import { ExitCode } from "../../errors.js";
 import type { Certificate } from "../../pki/certificate.js";
 import { validateChain, type ChainResult } from "../../pki/chain.js";
+import { readChainInputs, type ChainArgs } from "../chain-inputs.js";
 import { defineCommand } from "../command.js";
 import { parseAt } from "../parse-at.js";
-import { readWithPassword } from "../read-protected.js";
-import type { CommandContext } from "../context.js";
-import { passwordOptions, type PasswordArgs } from "../password-options.js";
+import { passwordOptions } from "../password-options.js";
 
-interface VerifyArgs extends PasswordArgs {
-  readonly cert: string;
-  readonly ca: readonly string[];
-  readonly untrusted?: readonly string[];
+interface VerifyArgs extends ChainArgs {
   readonly at?: string;
   readonly json: boolean;
-  readonly "ca-pass-file"?: string;
-  readonly "ca-pass-env"?: string;
 }
 
 export default defineCommand<VerifyArgs>({
@@ -34,33 +26,14 @@ export default defineCommand<VerifyArgs>({
       .example("$0 verify node1.p12 --pass-env P12_PASS --ca truststore.p12 --ca-pass-env TS_PASS --json", "PKCS#12 in, JSON out"),
   run: async (args, ctx) => {
     const at = args.at === undefined ? ctx.io.now() : parseAt(args.at);
-    const { leaf, extras } = await readLeaf(args, ctx);
-    const anchors = await loadAnchors(args.ca, { cwd: ctx.io.cwd, passFile: args["ca-pass-file"], passEnv: args["ca-pass-env"] }, ctx.io);
-    const untrusted: Certificate[] = [...extras];
-    for (const path of args.untrusted ?? []) {
-      const file = await readCertificateFile(path, { cwd: ctx.io.cwd, password: undefined, flag: "--untrusted" });
-      untrusted.push(...file.certificates.map((entry) => entry.certificate));
-    }
-    const result = validateChain({ leaf, intermediates: untrusted, anchors, at });
+    const { leaf, intermediates, anchors } = await readChainInputs(args, ctx, "verify");
+    const result = validateChain({ leaf, intermediates, anchors, at });
     if (args.json) ctx.json(toJson(result));
     else for (const line of describe(args.cert, result, at)) ctx.out(line);
     return result.ok ? ExitCode.ok : ExitCode.no;
   },
 });
 
-
-async function readLeaf(args: VerifyArgs, ctx: CommandContext): Promise<{ leaf: Certificate; extras: Certificate[] }> {
-  const file = await readWithPassword(args.cert, args, ctx, (password) =>
-    readCertificateFile(args.cert, { cwd: ctx.io.cwd, password, flag: "certificate", passwordFlags: "--pass-file FILE or --pass-env VAR" }),
-  );
-  const { leaf, extras } = leafAndExtras(file);
-  if (!leaf) {
-    throw new OthernameError("NO_CERTIFICATE", `cannot verify ${args.cert}: the file holds no certificate`, {
-      hint: "Give the certificate file (PEM, DER or PKCS#12), not only its key.",
-    });
-  }
-  return { leaf, extras };
-}
 
 function toJson(result: ChainResult) {
   return {
