@@ -3,6 +3,7 @@
  * treats such a name as a full DN, otherwise the subject is `CN=<name>`).
  * Parsing is ours because lax parsers accept `=x` or `CN=a,,` silently.
  */
+import { ATTRIBUTE_NAMES } from "../pki/distinguished-name.js";
 
 /** One attribute of a relative distinguished name; `type` is a dotted OID. */
 export interface DnAttribute {
@@ -38,17 +39,8 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
   EMAIL: "1.2.840.113549.1.9.1",
 };
 
-const SHORT_BY_OID: Readonly<Record<string, string>> = {
-  "2.5.4.3": "CN",
-  "2.5.4.6": "C",
-  "2.5.4.7": "L",
-  "2.5.4.8": "ST",
-  "2.5.4.9": "STREET",
-  "2.5.4.10": "O",
-  "2.5.4.11": "OU",
-  "0.9.2342.19200300.100.1.25": "DC",
-  "0.9.2342.19200300.100.1.1": "UID",
-};
+/** Written back with the names certificates are displayed with (src/pki/distinguished-name.ts), so plans and certificates agree. */
+const SHORT_BY_OID = ATTRIBUTE_NAMES;
 
 export type DnParseResult =
   | { readonly ok: true; readonly dn: DistinguishedName }

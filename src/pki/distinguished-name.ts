@@ -2,7 +2,7 @@ import { Tag, contentOf, decodeOid, readChildren, readTlv, toHex } from "./der.j
 import { decodeOtherNameValue } from "./names.js";
 
 /** Short names for attribute types, as Java's X500Principal and OpenSSL print them. */
-const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
+export const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
   "2.5.4.3": "CN",
   "2.5.4.4": "SURNAME",
   "2.5.4.5": "SERIALNUMBER",
