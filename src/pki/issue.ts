@@ -274,8 +274,13 @@ function encodeTime(date: Date): Uint8Array {
 const PRINTABLE_TYPES = new Set(["2.5.4.6", "2.5.4.46", "2.5.4.5"]);
 const IA5_TYPES = new Set(["1.2.840.113549.1.9.1", "0.9.2342.19200300.100.1.25"]);
 
+/**
+ * The DER Name of a DN written in RFC 4514 order: that text lists the most specific RDN first,
+ * while the RDNSequence ends with it (RFC 4514 §2.1), so `CN=node1,O=Example` encodes O then CN,
+ * as Java's X500Principal (certutil) and `openssl req -subj /O=Example/CN=node1` do.
+ */
 function encodeName(dn: DistinguishedName): Uint8Array {
-  const rdns = dn.map((rdn) => {
+  const rdns = [...dn].reverse().map((rdn) => {
     const attributes = rdn.map((attribute) => {
       const printable = PRINTABLE_TYPES.has(attribute.type) && /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(attribute.value);
       const ia5 = IA5_TYPES.has(attribute.type) && /^[\x00-\x7f]*$/.test(attribute.value);

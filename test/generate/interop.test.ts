@@ -154,3 +154,23 @@ describe("othername csr", () => {
     expect(readFileSync(join(dir, "req/node1/node1.key"), "utf8")).toMatch(/^-----BEGIN PRIVATE KEY-----/);
   });
 });
+
+describe("subject DNs in the order certutil (Java's X500Principal) and openssl write them", () => {
+  const { dir, cleanup } = tempDir("dn");
+  afterAll(cleanup);
+
+  it("a DN given as text comes back as the same text from openssl -nameopt RFC2253 and from our reader", async () => {
+    write(dir, "instances.yml", 'instances:\n  - name: "CN=node1,OU=ops,O=Example\\\\, Inc,C=US"\n    filename: node1\n');
+    const ca = await runCli(["ca", "--pem", "--key", "ec:p256", "--dn", "CN=My CA,O=Example,C=US", "--out", "."], { cwd: dir });
+    expect(ca.code, ca.stderr).toBe(0);
+    const cert = await runCli(["cert", "--in", "instances.yml", "--ca-cert", "ca/ca.crt", "--ca-key", "ca/ca.key", "--pem", "--key", "ec:p256", "--out", "certs"], { cwd: dir });
+    expect(cert.code, cert.stderr).toBe(0);
+    const subject = (file: string) => openssl(["x509", "-in", file, "-noout", "-subject", "-nameopt", "RFC2253"], { cwd: dir }).stdout.trim();
+    expect(subject("ca/ca.crt")).toBe("subject=CN=My CA,O=Example,C=US");
+    expect(subject("certs/node1/node1.crt")).toBe("subject=CN=node1,OU=ops,O=Example\\, Inc,C=US");
+    const inspected = JSON.parse((await runCli(["inspect", "certs/node1/node1.crt", "--json"], { cwd: dir })).stdout);
+    expect(inspected.files[0].certificates[0]).toMatchObject({ subject: "CN=node1, OU=ops, O=Example\\, Inc, C=US", issuer: "CN=My CA, O=Example, C=US" });
+    // The chain still validates with the issuer name as encoded.
+    expect(openssl(["verify", "-CAfile", "ca/ca.crt", "certs/node1/node1.crt"], { cwd: dir }).code).toBe(0);
+  });
+});
