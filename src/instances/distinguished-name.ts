@@ -3,15 +3,9 @@
  * treats such a name as a full DN, otherwise the subject is `CN=<name>`).
  * Parsing is ours because lax parsers accept `=x` or `CN=a,,` silently.
  */
-import { ATTRIBUTE_NAMES } from "../pki/distinguished-name.js";
+import { ATTRIBUTE_NAMES, type DistinguishedName, type DnAttribute } from "../pki/distinguished-name.js";
 
-/** One attribute of a relative distinguished name; `type` is a dotted OID. */
-export interface DnAttribute {
-  readonly type: string;
-  readonly value: string;
-}
-/** RDNs in string order (most specific first, as RFC 4514 writes them). */
-export type DistinguishedName = readonly (readonly DnAttribute[])[];
+export type { DistinguishedName, DnAttribute } from "../pki/distinguished-name.js";
 
 /** RFC 4514 §3 short names, plus those Java's X500Principal accepts (certutil parses with it). */
 const SHORT_NAMES: Readonly<Record<string, string>> = {

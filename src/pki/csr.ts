@@ -4,7 +4,7 @@ import type * as X509 from "@peculiar/x509";
 import { OthernameError } from "../errors.js";
 import type { PublicKeyInfo } from "./certificate.js";
 import { Tag, contentOf, decodeOid, readChildren, readTlv, wholeOf, type Tlv } from "./der.js";
-import { formatName } from "./distinguished-name.js";
+import { encodeDistinguishedName, formatName, type DistinguishedName } from "./distinguished-name.js";
 import { signingAlgorithm, toSigningKey, toVerifyingKey } from "./keys.js";
 import type { PrivateKey } from "./keys.js";
 import { SUBJECT_ALT_NAME_OID, encodeSubjectAltName, readSubjectAltNames } from "./names.js";
@@ -28,8 +28,11 @@ async function loadX509(): Promise<typeof X509> {
 
 export interface CreateCsrOptions {
   readonly key: PrivateKey;
-  /** The subject DN, e.g. "CN=node1" or "CN=node1, OU=ops, O=Example". */
-  readonly subject: string;
+  /**
+   * The subject DN: RFC 4514 text such as "CN=node1, OU=ops, O=Example", or the parsed form
+   * (src/pki/distinguished-name.ts), which is encoded exactly as certificates are, escapes intact.
+   */
+  readonly subject: string | DistinguishedName;
   /** Requested SAN entries, carried in an extensionRequest attribute as certutil's CSRs do. */
   readonly san?: SubjectAltNameInput;
 }
@@ -37,7 +40,7 @@ export interface CreateCsrOptions {
 /** A PKCS#10 certification request (RFC 2986) as DER, signed with `key`. */
 export async function createCsr(options: CreateCsrOptions): Promise<Uint8Array> {
   const x509 = await loadX509();
-  const name = subjectName(x509, options.subject);
+  const name = typeof options.subject === "string" ? subjectName(x509, options.subject) : new x509.Name(encodeDistinguishedName(options.subject));
   const extensions: X509.Extension[] = [];
   const san = options.san === undefined ? undefined : encodeSubjectAltName(options.san);
   // RFC 5280 §4.2.1.6: non-critical when the subject is not empty (certutil does the same).

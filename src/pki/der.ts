@@ -126,6 +126,13 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** Orders byte strings as DER orders the elements of a SET OF (X.690 §11.6). */
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
+}
+
 /** OID content octets → dotted text (X.690 §8.19). */
 export function decodeOid(content: Uint8Array): string {
   if (content.length === 0) throw malformed("empty object identifier");

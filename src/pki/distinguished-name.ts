@@ -1,5 +1,13 @@
-import { Tag, contentOf, decodeOid, readChildren, readTlv, toHex } from "./der.js";
+import { Tag, compareBytes, concatBytes, contentOf, decodeOid, encodeOid, encodeTlv, readChildren, readTlv, toHex } from "./der.js";
 import { decodeOtherNameValue } from "./names.js";
+
+/** One attribute of a relative distinguished name; `type` is a dotted OID. */
+export interface DnAttribute {
+  readonly type: string;
+  readonly value: string;
+}
+/** RDNs in RFC 4514 text order (most specific first). */
+export type DistinguishedName = readonly (readonly DnAttribute[])[];
 
 /** Short names for attribute types, as Java's X500Principal and OpenSSL print them. */
 export const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
@@ -52,4 +60,29 @@ function escapeValue(value: string): string {
   if (escaped.startsWith("#") || escaped.startsWith(" ")) escaped = `\\${escaped}`;
   if (escaped.endsWith(" ") && escaped.length > 1) escaped = `${escaped.slice(0, -1)}\\ `;
   return escaped;
+}
+
+/** C, dnQualifier and serialNumber are PrintableString; emailAddress and DC IA5String; the rest UTF8String (RFC 5280 §4.1.2.4). */
+const PRINTABLE_TYPES = new Set(["2.5.4.6", "2.5.4.46", "2.5.4.5"]);
+const IA5_TYPES = new Set(["1.2.840.113549.1.9.1", "0.9.2342.19200300.100.1.25"]);
+
+/**
+ * The DER Name of a DN written in RFC 4514 order: that text lists the most specific RDN first,
+ * while the RDNSequence ends with it (RFC 4514 §2.1), so `CN=node1,O=Example` encodes O then CN,
+ * as Java's X500Principal (certutil) and `openssl req -subj /O=Example/CN=node1` do.
+ */
+export function encodeDistinguishedName(dn: DistinguishedName): Uint8Array {
+  const rdns = [...dn].reverse().map((rdn) => {
+    const attributes = rdn.map((attribute) => {
+      const printable = PRINTABLE_TYPES.has(attribute.type) && /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(attribute.value);
+      const ia5 = IA5_TYPES.has(attribute.type) && /^[\x00-\x7f]*$/.test(attribute.value);
+      const tag = printable ? Tag.printableString : ia5 ? Tag.ia5String : Tag.utf8String;
+      const value = encodeTlv(tag, new TextEncoder().encode(attribute.value));
+      return encodeTlv(Tag.sequence, concatBytes([encodeOid(attribute.type), value]));
+    });
+    // SET OF elements in ascending encoding order (X.690 §11.6).
+    attributes.sort(compareBytes);
+    return encodeTlv(Tag.set, concatBytes(attributes));
+  });
+  return encodeTlv(Tag.sequence, concatBytes(rdns));
 }

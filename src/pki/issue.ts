@@ -1,6 +1,6 @@
 import { createHash, createPrivateKey, createPublicKey, getRandomValues, sign, verify, type KeyObject } from "node:crypto";
 import { OthernameError } from "../errors.js";
-import type { DistinguishedName } from "../instances/distinguished-name.js";
+import { encodeDistinguishedName, type DistinguishedName } from "./distinguished-name.js";
 import type { Certificate } from "./certificate.js";
 import { Tag, bytesEqual, concatBytes, contentOf, decodeOid, encodeOid, encodeTlv, readChildren, readTlv } from "./der.js";
 import type { PrivateKey } from "./keys.js";
@@ -68,7 +68,7 @@ const OID = {
 
 /** Creates a self-signed CA certificate (DER). */
 export async function createCaCertificate(request: CaRequest): Promise<Uint8Array> {
-  const subject = encodeName(request.subject ?? DEFAULT_CA_SUBJECT);
+  const subject = encodeDistinguishedName(request.subject ?? DEFAULT_CA_SUBJECT);
   const signer = signerFor(request.key);
   const extensions = [
     // RFC 5280 §4.2.1.9: critical on CA certificates; no pathLenConstraint, like certutil.
@@ -117,7 +117,7 @@ export async function issueSelfSigned(request: Omit<LeafRequest, "publicKey"> & 
   const signer = signerFor(request.key);
   const tbs = leafTbs(
     { ...request, publicKey: request.key.spki },
-    { issuerName: encodeName(request.subject), authorityKeyId: keyIdentifier(request.key.spki), algorithm: signer.algorithm },
+    { issuerName: encodeDistinguishedName(request.subject), authorityKeyId: keyIdentifier(request.key.spki), algorithm: signer.algorithm },
   );
   const der = await signTbs(tbs, signer);
   assertSignedBy(der, request.key.spki, `the self-signed certificate for ${describeDn(request.subject)}`);
@@ -213,7 +213,7 @@ function leafTbs(
   extensions.push(extension(OID.basicConstraints, { critical: false }, encodeTlv(Tag.sequence, new Uint8Array(0))));
   return tbsCertificate({
     issuer: issuer.issuerName,
-    subject: encodeName(request.subject),
+    subject: encodeDistinguishedName(request.subject),
     validity: request,
     spki: request.publicKey,
     extensions,
@@ -270,31 +270,6 @@ function encodeTime(date: Date): Uint8Array {
   return encodeTlv(Tag.generalizedTime, ascii(`${digits}Z`));
 }
 
-/** C, dnQualifier and serialNumber are PrintableString; emailAddress and DC IA5String; the rest UTF8String (RFC 5280 §4.1.2.4). */
-const PRINTABLE_TYPES = new Set(["2.5.4.6", "2.5.4.46", "2.5.4.5"]);
-const IA5_TYPES = new Set(["1.2.840.113549.1.9.1", "0.9.2342.19200300.100.1.25"]);
-
-/**
- * The DER Name of a DN written in RFC 4514 order: that text lists the most specific RDN first,
- * while the RDNSequence ends with it (RFC 4514 §2.1), so `CN=node1,O=Example` encodes O then CN,
- * as Java's X500Principal (certutil) and `openssl req -subj /O=Example/CN=node1` do.
- */
-function encodeName(dn: DistinguishedName): Uint8Array {
-  const rdns = [...dn].reverse().map((rdn) => {
-    const attributes = rdn.map((attribute) => {
-      const printable = PRINTABLE_TYPES.has(attribute.type) && /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(attribute.value);
-      const ia5 = IA5_TYPES.has(attribute.type) && /^[\x00-\x7f]*$/.test(attribute.value);
-      const tag = printable ? Tag.printableString : ia5 ? Tag.ia5String : Tag.utf8String;
-      const value = encodeTlv(tag, new TextEncoder().encode(attribute.value));
-      return encodeTlv(Tag.sequence, concatBytes([encodeOid(attribute.type), value]));
-    });
-    // SET OF elements in ascending encoding order (X.690 §11.6).
-    attributes.sort(compareBytes);
-    return encodeTlv(Tag.set, concatBytes(attributes));
-  });
-  return encodeTlv(Tag.sequence, concatBytes(rdns));
-}
-
 /**
  * 160 random bits as a positive INTEGER of exactly 20 octets: the top bit is cleared (positive;
  * RFC 5280 §4.1.2.2 caps serials at 20 octets) and the next one set, so DER never trims it.
@@ -335,9 +310,4 @@ function ascii(text: string): Uint8Array {
   return Uint8Array.from(text, (ch) => ch.charCodeAt(0));
 }
 
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] ?? 0) - (b[i] ?? 0);
-  return a.length - b.length;
-}
 

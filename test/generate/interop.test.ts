@@ -174,3 +174,16 @@ describe("subject DNs in the order certutil (Java's X500Principal) and openssl w
     expect(openssl(["verify", "-CAfile", "ca/ca.crt", "certs/node1/node1.crt"], { cwd: dir }).code).toBe(0);
   });
 });
+
+describe("othername csr with a full DN", () => {
+  const { dir, cleanup } = tempDir("csr-dn");
+  afterAll(cleanup);
+
+  it("writes the subject exactly as given, escapes included", async () => {
+    write(dir, "instances.yml", 'instances:\n  - name: "CN=node1,O=Example\\\\, Inc,C=US"\n    filename: node1\n');
+    const r = await runCli(["csr", "--in", "instances.yml", "--key", "ec:p256", "--out", "req"], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    const subject = openssl(["req", "-in", "req/node1/node1.csr", "-noout", "-subject", "-nameopt", "RFC2253"], { cwd: dir });
+    expect(subject.stdout.trim()).toBe("subject=CN=node1,O=Example\\, Inc,C=US");
+  });
+});

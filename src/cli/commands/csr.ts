@@ -67,9 +67,8 @@ export default defineCommand<CsrArgs>({
   },
 });
 
-/** createCsr of src/pki/csr, which takes the subject as RFC 4514 text. */
+/** createCsr of src/pki/csr, given the parsed subject so it is encoded as certificates are. */
 async function loadCsrWriter(): Promise<CsrWriter> {
   const { createCsr } = await import("../../pki/csr.js");
-  const { formatDistinguishedName } = await import("../../instances/distinguished-name.js");
-  return (request) => createCsr({ key: request.key, subject: formatDistinguishedName(request.subject), san: request.san });
+  return (request) => createCsr({ key: request.key, subject: request.subject, san: request.san });
 }

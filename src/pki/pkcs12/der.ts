@@ -142,16 +142,6 @@ export function algorithmParameters(parameters: ArrayBuffer | null | undefined, 
   return node instanceof asn1js.Null ? null : node;
 }
 
-/** Compares two byte strings as DER SET OF elements are ordered (X.690 §11.6). */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}
-
 export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   const copy = new Uint8Array(bytes.length);
   copy.set(bytes);

@@ -6,8 +6,8 @@ import { EncryptedData, EncryptedPrivateKeyInfo, PrivateKeyInfo } from "@peculia
 import { AsnParser, AsnSerializer } from "@peculiar/asn1-schema";
 import { Certificate } from "@peculiar/asn1-x509";
 import { OthernameError } from "../../errors.js";
-import { bytesEqual } from "../der.js";
-import { compareBytes, toArrayBuffer } from "./der.js";
+import { bytesEqual, compareBytes } from "../der.js";
+import { toArrayBuffer } from "./der.js";
 import { Pkcs12ErrorCode } from "./failures.js";
 import { bmpPassword } from "./kdf.js";
 import { DEFAULT_MAX_ITERATIONS } from "./limits.js";
