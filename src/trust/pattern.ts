@@ -6,6 +6,7 @@ import {
   anyStringDfa,
   determinize,
   minimize,
+  run,
   step,
   type Dfa,
 } from "./automaton.js";
@@ -138,7 +139,7 @@ export function compileMatcher(texts: readonly string[], options: MatcherOptions
 export function matcherFor(patterns: readonly CompiledPattern[], options: MatcherOptions = {}): PatternMatcher {
   const matchesPattern = (index: number, name: string): boolean => {
     const p = patterns[index];
-    return p !== undefined && runDfa(p.dfa, name) >= 0;
+    return p !== undefined && run(p.dfa, name) >= 0;
   };
   if (patterns.length === 0) {
     return { patterns, strategy: "empty", firstMatch: () => -1, matches: () => false, matchesPattern, unionStates: 0 };
@@ -151,31 +152,13 @@ export function matcherFor(patterns: readonly CompiledPattern[], options: Matche
   }
   if (union === undefined) {
     const firstMatch = (name: string): number => {
-      for (let i = 0; i < patterns.length; i++) if (runDfa((patterns[i] as CompiledPattern).dfa, name) >= 0) return i;
+      for (let i = 0; i < patterns.length; i++) if (run((patterns[i] as CompiledPattern).dfa, name) >= 0) return i;
       return -1;
     };
     return { patterns, strategy: "per-pattern", firstMatch, matches: (name) => firstMatch(name) >= 0, matchesPattern, unionStates: 0 };
   }
   const runner = tableRunner(union);
   return { patterns, strategy: "union", firstMatch: runner, matches: (name) => runner(name) >= 0, matchesPattern, unionStates: union.stateCount };
-}
-
-/** Runs a DFA by code point; returns its label or -1. */
-function runDfa(dfa: Dfa, text: string): number {
-  let state = 0;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = ((c - 0xd800) << 10) + (d - 0xdc00) + 0x10000;
-        i++;
-      }
-    }
-    state = step(dfa, state, c);
-    if (state < 0) return -1;
-  }
-  return dfa.labels[state] as number;
 }
 
 /**

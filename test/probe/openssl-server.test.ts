@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
-import { PROBE_TIME, makeTestCa } from "./test-pki.js";
+import { PROBE_TIME, makeTestCa } from "../helpers/test-pki.js";
 
 /**
  * Against `openssl s_server -Verify 1 -verify_return_error`, which (like the JDK under Elasticsearch) answers a client

@@ -9,7 +9,7 @@ import { parseCertificate } from "../../src/pki/certificate.js";
 import type { TrustDecision } from "../../src/trust/decide.js";
 import { runCli } from "../helpers/cli.js";
 import { AT, makeCa as makeMiniCa, makeLeaf as makeMiniLeaf } from "../chain/mini-ca.js";
-import { PROBE_TIME, makeTestCa, type TestCa, type TestLeaf } from "./test-pki.js";
+import { PROBE_TIME, makeTestCa, type TestCa, type TestLeaf } from "../helpers/test-pki.js";
 import { startTlsServer, type TestTlsServer } from "./tls-server.js";
 
 const TRUST = "*.node.c1.cluster.s1.account";

@@ -8,7 +8,7 @@ import { exportPrivateKeyPem, readPrivateKey } from "../../src/pki/keys.js";
 import { writePkcs12 } from "../../src/pki/pkcs12/write.js";
 import { runCli } from "../helpers/cli.js";
 import { AT, makeCa as makeMiniCa, makeLeaf as makeMiniLeaf } from "../chain/mini-ca.js";
-import { PROBE_TIME, makeTestCa, type TestCa, type TestLeaf } from "./test-pki.js";
+import { PROBE_TIME, makeTestCa, type TestCa, type TestLeaf } from "../helpers/test-pki.js";
 import { startTlsServer, type TestTlsServer } from "./tls-server.js";
 
 const dir = mkdtempSync(join(tmpdir(), "othername-probe-"));
