@@ -27,7 +27,3 @@ export async function freshDirectory(out: string | undefined, cwd: string, prefi
 export async function readBundledFile(relative: string): Promise<string> {
   return readFile(new URL(`../../${relative}`, import.meta.url), "utf8");
 }
-
-export function bundledFilePath(relative: string): string {
-  return new URL(`../../${relative}`, import.meta.url).pathname;
-}
