@@ -86,3 +86,15 @@ describe("lint rules, one real file each", () => {
     }
   });
 });
+
+describe("hostile YAML", () => {
+  it("an alias bomb is refused with each problem reported once, not once per alias expansion", () => {
+    const text = readFileSync(join(dir, "alias-bomb.yml"), "utf8");
+    expect(loadTrustRestrictions({ fileName: "alias-bomb.yml", text }).ok).toBe(false);
+    const { findings } = lintFile({ fileName: "alias-bomb.yml", text });
+    expect(findings.some((f) => f.severity === "error")).toBe(true);
+    const keys = findings.map((f) => `${f.rule}:${f.line}:${f.column}:${f.message}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(findings.length).toBeLessThan(20);
+  });
+});

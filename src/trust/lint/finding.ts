@@ -72,6 +72,17 @@ export function lintRule(id: string): LintRule | undefined {
 }
 
 /** Findings in reading order: line, column, then rule id. */
+/**
+ * Findings in file order, each reported once: a node reached through several YAML aliases
+ * would otherwise be reported once per alias, at the same place with the same words.
+ */
 export function sortFindings(findings: readonly LintFinding[]): LintFinding[] {
-  return [...findings].sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
+  const seen = new Set<string>();
+  const unique = findings.filter((finding) => {
+    const key = `${finding.rule}\u0000${finding.line}\u0000${finding.column}\u0000${finding.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return unique.sort((a, b) => a.line - b.line || a.column - b.column || a.rule.localeCompare(b.rule));
 }
