@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { createServer, type Server } from "node:tls";
+import type { AddressInfo } from "node:net";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -12,6 +14,8 @@ import { FakeEce, sampleDeployment } from "../ece/server.js";
  * test server) behind ECE_URL. Each command must exit as shown (`# exit N`, else 0) and print every
  * output line the README shows under it (`…` stands for text that differs per run).
  * Files the guide asks the reader to create are the fenced blocks after `<!-- file: NAME -->`.
+ * `localhost:9300` stands for a TLS node started here with the es-eu-1 certificate the guide made
+ * (on a free port, substituted into the command).
  * `npm ci && npm start` runs what `npm start` runs after its build, `node bin/othername.js quickstart`
  * (`npm test` has just built dist/; rebuilding it here would race the other test files that run
  * the CLI); `npm test` is this very suite, not re-run.
@@ -66,6 +70,19 @@ function parseReadme(text: string): { files: Map<string, string>; steps: Step[] 
 const { files, steps } = parseReadme(readme);
 let work: string;
 let ece: FakeEce;
+let node: Server | undefined;
+
+/** A node's transport port stand-in, presenting the guide's es-eu-1 certificate. */
+async function startNode(): Promise<number> {
+  node ??= await new Promise<Server>((resolvePromise) => {
+    const server = createServer(
+      { key: readFileSync(join(work, "certs/es-eu-1/es-eu-1.key")), cert: readFileSync(join(work, "certs/es-eu-1/es-eu-1.crt")) },
+      (socket) => setTimeout(() => socket.end(), 2_000),
+    );
+    server.listen(0, "127.0.0.1", () => resolvePromise(server));
+  });
+  return (node.address() as AddressInfo).port;
+}
 const env: Record<string, string> = {};
 
 beforeAll(async () => {
@@ -91,6 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await ece?.close();
+  node?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -132,7 +150,8 @@ describe("README.md", () => {
     }
     if (step.command === "npm test") return; // this suite is part of `npm test`
     const inRepo = step.command.startsWith("npm ");
-    const command = step.command === "npm ci && npm start" ? "node bin/othername.js quickstart" : step.command;
+    let command = step.command === "npm ci && npm start" ? "node bin/othername.js quickstart" : step.command;
+    if (command.includes("localhost:9300")) command = command.replace("localhost:9300", `localhost:${await startNode()}`);
     // Asynchronously: the fake ECE answers from this same process.
     const run = await runShell(command, { cwd: inRepo ? repo : work, env: { ...process.env, ...env } });
     const output = `${run.stdout}\n${run.stderr}`.split("\n").map((l) => l.trim());
