@@ -30,10 +30,18 @@ interface Step {
   readonly line: number;
 }
 
-function parseReadme(text: string): { files: Map<string, string>; steps: Step[] } {
+/** A TypeScript example and the `// output` comment lines it must print. */
+interface Example {
+  readonly code: string;
+  readonly expected: readonly string[];
+  readonly line: number;
+}
+
+function parseReadme(text: string): { files: Map<string, string>; steps: Step[]; examples: Example[] } {
   const lines = text.split("\n");
   const files = new Map<string, string>();
   const steps: Step[] = [];
+  const examples: Example[] = [];
   let pendingFile: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!;
@@ -52,6 +60,10 @@ function parseReadme(text: string): { files: Map<string, string>; steps: Step[] 
       pendingFile = undefined;
       continue;
     }
+    if (fence[1] === "ts") {
+      examples.push({ code: body.join("\n"), expected: body.filter((l) => l.startsWith("// ")).map((l) => l.slice(3)), line: start });
+      continue;
+    }
     if (fence[1] !== "console") continue;
     let current: { command: string; exit: number; expected: string[]; line: number } | undefined;
     body.forEach((raw, offset) => {
@@ -64,10 +76,10 @@ function parseReadme(text: string): { files: Map<string, string>; steps: Step[] 
       }
     });
   }
-  return { files, steps };
+  return { files, steps, examples };
 }
 
-const { files, steps } = parseReadme(readme);
+const { files, steps, examples } = parseReadme(readme);
 let work: string;
 let ece: FakeEce;
 let node: Server | undefined;
@@ -157,5 +169,20 @@ describe("README.md", () => {
     const output = `${run.stdout}\n${run.stderr}`.split("\n").map((l) => l.trim());
     expect(run.status, `${command}\n${run.stdout}\n${run.stderr}`).toBe(step.exit);
     for (const line of step.expected) expect(matches(line, output), `"${line}" not in the output of ${command}:\n${output.join("\n")}`).toBe(true);
+  });
+
+  // The library examples run last, on the files the guide made, importing "othername" as a user would
+  // (the file sits inside the package so the name resolves to it, as it would from node_modules).
+  it.each(examples.map((e) => [`line ${e.line}: library example`, e] as const))("%s", async (_title, example) => {
+    const file = join(repo, "test/docs", `.readme-example-${example.line}.mts`);
+    writeFileSync(file, example.code);
+    try {
+      const run = await runShell(`"${join(repo, "node_modules/.bin/tsx")}" "${file}"`, { cwd: work, env: { ...process.env, ...env } });
+      expect(run.status, run.stderr).toBe(0);
+      const output = run.stdout.split("\n").map((l) => l.trim());
+      for (const line of example.expected) expect(matches(line, output), `"${line}" not in:\n${run.stdout}`).toBe(true);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
