@@ -3,13 +3,14 @@ import { promisify } from "node:util";
 import * as asn1js from "asn1js";
 import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import type { WorkBudget } from "./budget.js";
-import { algorithmParameters, integerValue, octetsValue, oidValue, sequenceItems, toArrayBuffer } from "./der.js";
+import { algorithmParameters, integerValue, octetsValue, sequenceItems, toArrayBuffer } from "./der.js";
 import { DecryptionFailed, Malformed, Unsupported } from "./failures.js";
 import { KdfPurpose, pkcs12Kdf } from "./kdf.js";
 import { MAX_SALT_BYTES } from "./limits.js";
 import type { HashName } from "./oids.js";
-import { HMAC_BY_OID, Oid, hashLabel } from "./oids.js";
+import { Oid, hashLabel } from "./oids.js";
 import { rc2CbcDecrypt } from "./rc2.js";
+import { Pbes2FormatError, readPbes2Params, readPbkdf2Params } from "../pbes2.js";
 
 const pbkdf2 = promisify(pbkdf2Callback);
 
@@ -55,12 +56,6 @@ const PKCS12_PBE: Readonly<Record<string, { name: string; cipher: NodeCipher | "
   [Oid.pbeWithSHAAnd40BitRC2CBC]: { name: "pbeWithSHAAnd40BitRC2-CBC", cipher: "rc2-cbc", keyLength: 5, rc2Bits: 40 },
 };
 
-const PBES2_CIPHERS: Readonly<Record<string, { name: string; cipher: NodeCipher; keyLength: number; ivLength: number }>> = {
-  [Oid.aes128Cbc]: { name: "AES-128-CBC", cipher: "aes-128-cbc", keyLength: 16, ivLength: 16 },
-  [Oid.aes192Cbc]: { name: "AES-192-CBC", cipher: "aes-192-cbc", keyLength: 24, ivLength: 16 },
-  [Oid.aes256Cbc]: { name: "AES-256-CBC", cipher: "aes-256-cbc", keyLength: 32, ivLength: 16 },
-  [Oid.desEde3Cbc]: { name: "DES-EDE3-CBC", cipher: "des-ede3-cbc", keyLength: 24, ivLength: 8 },
-};
 
 /** An iteration count as a number (huge ones stay huge, so the cap refuses them). */
 export function iterationCount(node: asn1js.AsnType | undefined, what: string): number {
@@ -99,31 +94,16 @@ export function parseEncryptionScheme(algorithm: AlgorithmIdentifier): Encryptio
 }
 
 function parsePbes2(algorithm: AlgorithmIdentifier): Pbes2Scheme {
-  // RFC 8018 A.4: PBES2-params ::= SEQUENCE { keyDerivationFunc, encryptionScheme }.
-  const params = algorithmParameters(algorithm.parameters, "PBES2 parameters");
-  if (params === null) throw new Malformed("PBES2 has no parameters");
-  const [kdf, scheme] = sequenceItems(params, "PBES2 parameters", 2, 2);
-  const [kdfOid, kdfParams] = sequenceItems(kdf!, "PBES2 key derivation function", 1, 2);
-  const kdfId = oidValue(kdfOid, "PBES2 key derivation function");
-  if (kdfId !== Oid.pbkdf2) throw new Unsupported("PBES2 key derivation function", kdfId);
-  const pbkdf2Params = parsePbkdf2Params(kdfParams);
-  const [cipherOid, cipherParams] = sequenceItems(scheme!, "PBES2 encryption scheme", 1, 2);
-  const cipherId = oidValue(cipherOid, "PBES2 encryption scheme");
-  const cipher = PBES2_CIPHERS[cipherId];
-  if (cipher === undefined) throw new Unsupported("PBES2 encryption scheme", cipherId);
-  const iv = octetsValue(cipherParams, `${cipher.name} IV`);
-  if (iv.length !== cipher.ivLength) throw new Malformed(`${cipher.name} IV is ${iv.length} bytes, expected ${cipher.ivLength}`);
-  if (pbkdf2Params.keyLength !== undefined && pbkdf2Params.keyLength !== cipher.keyLength) {
-    throw new Malformed(`PBKDF2 key length ${pbkdf2Params.keyLength} does not fit ${cipher.name}`);
-  }
+  if (algorithm.parameters === null || algorithm.parameters === undefined) throw new Malformed("PBES2 has no parameters");
+  const { kdf, cipher, iv } = sharedParameters(() => readPbes2Params(new Uint8Array(algorithm.parameters as ArrayBuffer)));
   return {
     kind: "pbes2",
-    name: `PBES2(PBKDF2-HMAC-${hashLabel(pbkdf2Params.prf)}, ${cipher.name})`,
-    prf: pbkdf2Params.prf,
-    cipher: cipher.cipher,
+    name: `PBES2(PBKDF2-HMAC-${hashLabel(kdf.prf)}, ${cipher.name})`,
+    prf: kdf.prf,
+    cipher: cipher.node,
     keyLength: cipher.keyLength,
-    salt: pbkdf2Params.salt,
-    iterations: pbkdf2Params.iterations,
+    salt: checkedSalt(kdf.salt, "PBKDF2 salt"),
+    iterations: kdf.iterations,
     iv,
   };
 }
@@ -135,34 +115,27 @@ export interface Pbkdf2Params {
   readonly prf: HashName;
 }
 
-/**
- * RFC 8018 A.2: PBKDF2-params ::= SEQUENCE { salt CHOICE { specified OCTET STRING, otherSource },
- * iterationCount INTEGER, keyLength INTEGER OPTIONAL, prf AlgorithmIdentifier DEFAULT hmacWithSHA1 }.
- */
+/** PBKDF2-params (RFC 8018 A.2) of PBMAC1, read by the shared reader (src/pki/pbes2.ts). */
 export function parsePbkdf2Params(node: asn1js.AsnType | undefined): Pbkdf2Params {
   if (node === undefined) throw new Malformed("PBKDF2 has no parameters");
-  const items = sequenceItems(node, "PBKDF2 parameters", 2, 4);
-  if (items[0] instanceof asn1js.Sequence) throw new Unsupported("PBKDF2 salt source", oidValue(items[0].valueBlock.value[0], "PBKDF2 salt source"));
-  const salt = saltValue(items[0], "PBKDF2 salt");
-  const iterations = iterationCount(items[1], "PBKDF2 iteration count");
-  let keyLength: number | undefined;
-  let prf: HashName = "sha1";
-  for (const item of items.slice(2)) {
-    if (item instanceof asn1js.Integer && keyLength === undefined) {
-      const length = integerValue(item, "PBKDF2 key length");
-      if (length < 1n || length > 1024n) throw new Malformed(`PBKDF2 key length ${length} is absurd`);
-      keyLength = Number(length);
-    } else if (item instanceof asn1js.Sequence) {
-      const [prfOid] = sequenceItems(item, "PBKDF2 PRF", 1, 2);
-      const prfId = oidValue(prfOid, "PBKDF2 PRF");
-      const hash = HMAC_BY_OID[prfId];
-      if (hash === undefined) throw new Unsupported("PBKDF2 pseudo-random function", prfId);
-      prf = hash;
-    } else {
-      throw new Malformed("PBKDF2 parameters have an unexpected element");
-    }
+  const params = sharedParameters(() => readPbkdf2Params(new Uint8Array(node.toBER(false))));
+  return { salt: checkedSalt(params.salt, "PBKDF2 salt"), iterations: params.iterations, keyLength: params.keyLength, prf: params.prf };
+}
+
+/** The shared reader's complaints, in this reader's terms (translated to PKCS12_* codes at the top). */
+function sharedParameters<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (!(error instanceof Pbes2FormatError)) throw error;
+    if (error.kind === "unsupported") throw new Unsupported(error.what ?? "algorithm", error.oid ?? "");
+    throw new Malformed(error.message);
   }
-  return { salt, iterations, keyLength, prf };
+}
+
+function checkedSalt(salt: Uint8Array, what: string): Uint8Array {
+  if (salt.length > MAX_SALT_BYTES) throw new Malformed(`${what} is ${salt.length} bytes long`);
+  return salt;
 }
 
 export async function pbkdf2Bytes(password: Uint8Array, salt: Uint8Array, iterations: number, length: number, prf: HashName): Promise<Uint8Array> {
