@@ -1,5 +1,5 @@
 import { OthernameError } from "../errors.js";
-import { Tag, contentOf, decodeOid, readChildren, readTlv, type Tlv } from "./der.js";
+import { Tag, concatBytes, contentOf, decodeOid, encodeOid, encodeTlv, readChildren, readTlv, type Tlv } from "./der.js";
 
 /**
  * The parameters of PBES2 (RFC 8018 §6.2, A.4) and PBKDF2 (§5.2, A.2), read once for every
@@ -168,4 +168,30 @@ function orMalformed<T>(read: () => T, what: string): T {
     if (error instanceof OthernameError) throw malformed(`${what}: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * PBES2-params for PBKDF2-HMAC-SHA256 and AES-256-CBC, the scheme we write everywhere (as OpenSSL 3
+ * and JDK 17 do). `keyLength` is optional in PBKDF2-params (RFC 8018 A.2); written when asked.
+ */
+export function encodePbes2Aes256Params(options: { readonly salt: Uint8Array; readonly iterations: number; readonly iv: Uint8Array; readonly withKeyLength?: boolean }): Uint8Array {
+  const sequence = (...parts: Uint8Array[]) => encodeTlv(Tag.sequence, concatBytes(parts));
+  const pbkdf2Params = sequence(
+    encodeTlv(Tag.octetString, options.salt),
+    encodeTlv(Tag.integer, encodeUnsignedInteger(options.iterations)),
+    ...(options.withKeyLength ? [encodeTlv(Tag.integer, encodeUnsignedInteger(32))] : []),
+    sequence(encodeOid(HMAC_SHA256_OID), encodeTlv(Tag.null, new Uint8Array(0))),
+  );
+  return sequence(sequence(encodeOid(PBKDF2_OID), pbkdf2Params), sequence(encodeOid(AES256_CBC_OID), encodeTlv(Tag.octetString, options.iv)));
+}
+
+const HMAC_SHA256_OID = "1.2.840.113549.2.9";
+const AES256_CBC_OID = "2.16.840.1.101.3.4.1.42";
+
+/** Minimal two's-complement content octets of a non-negative integer (X.690 §8.3). */
+export function encodeUnsignedInteger(value: number): Uint8Array {
+  const bytes: number[] = [];
+  for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest & 0xff);
+  if (bytes.length === 0 || ((bytes[0] as number) & 0x80) !== 0) bytes.unshift(0);
+  return Uint8Array.from(bytes);
 }

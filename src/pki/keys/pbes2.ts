@@ -1,14 +1,13 @@
 import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes } from "node:crypto";
 import { OthernameError } from "../../errors.js";
 import { Tag, concatBytes, encodeOid, encodeTlv } from "../der.js";
-import { PBES2_OID, PBKDF2_OID, Pbes2FormatError, readPbes2Params, type Pbes2Cipher } from "../pbes2.js";
+import { PBES2_OID, Pbes2FormatError, encodePbes2Aes256Params, readPbes2Params, type Pbes2Cipher } from "../pbes2.js";
 import { keyError, malformedKey, reencryptHint, wrongPassword } from "./key-errors.js";
 import { describeOid, oidNames } from "./oids.js";
 
 /** PBES2 (RFC 8018 §6.2) with PBKDF2 (§5.2): the scheme of every modern `ENCRYPTED PRIVATE KEY`. */
 export { PBES2_OID };
-const HMAC_SHA256_OID = "1.2.840.113549.2.9";
-const AES256_CBC_OID = "2.16.840.1.101.3.4.1.42";
+export { encodeUnsignedInteger as encodeUnsigned } from "../pbes2.js";
 
 /**
  * Refuse iteration counts above this before deriving anything: a hostile file could otherwise
@@ -77,23 +76,7 @@ export function pbes2Encrypt(plaintext: Uint8Array, password: string, options: {
   const key = pbkdf2Sync(Buffer.from(password, "utf8"), salt, options.iterations, 32, "sha256");
   const cipher = createCipheriv("aes-256-cbc", key, iv);
   const ciphertext = new Uint8Array(Buffer.concat([cipher.update(plaintext), cipher.final()]));
-  const nullParams = encodeTlv(Tag.null, new Uint8Array(0));
-  const pbkdf2Params = encodeTlv(
-    Tag.sequence,
-    concatBytes([
-      encodeTlv(Tag.octetString, salt),
-      encodeTlv(Tag.integer, encodeUnsigned(options.iterations)),
-      encodeTlv(Tag.integer, encodeUnsigned(32)),
-      encodeTlv(Tag.sequence, concatBytes([encodeOid(HMAC_SHA256_OID), nullParams])),
-    ]),
-  );
-  const pbes2Params = encodeTlv(
-    Tag.sequence,
-    concatBytes([
-      encodeTlv(Tag.sequence, concatBytes([encodeOid(PBKDF2_OID), pbkdf2Params])),
-      encodeTlv(Tag.sequence, concatBytes([encodeOid(AES256_CBC_OID), encodeTlv(Tag.octetString, iv)])),
-    ]),
-  );
+  const pbes2Params = encodePbes2Aes256Params({ salt, iterations: options.iterations, iv, withKeyLength: true });
   return { algorithm: encodeTlv(Tag.sequence, concatBytes([encodeOid(PBES2_OID), pbes2Params])), ciphertext };
 }
 
@@ -106,10 +89,3 @@ function tooManyIterations(count: number): OthernameError {
   );
 }
 
-/** Minimal two's-complement content octets of a non-negative integer (X.690 §8.3). */
-export function encodeUnsigned(value: number): Uint8Array {
-  const bytes: number[] = [];
-  for (let rest = value; rest > 0; rest = Math.floor(rest / 256)) bytes.unshift(rest & 0xff);
-  if (bytes.length === 0 || ((bytes[0] as number) & 0x80) !== 0) bytes.unshift(0);
-  return Uint8Array.from(bytes);
-}

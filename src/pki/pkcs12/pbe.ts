@@ -10,7 +10,7 @@ import { MAX_SALT_BYTES } from "./limits.js";
 import type { HashName } from "./oids.js";
 import { Oid, hashLabel } from "./oids.js";
 import { rc2CbcDecrypt } from "./rc2.js";
-import { Pbes2FormatError, readPbes2Params, readPbkdf2Params } from "../pbes2.js";
+import { Pbes2FormatError, encodePbes2Aes256Params, readPbes2Params, readPbkdf2Params } from "../pbes2.js";
 
 const pbkdf2 = promisify(pbkdf2Callback);
 
@@ -213,26 +213,8 @@ export async function encryptPbes2Aes256(
   const key = await pbkdf2Bytes(Buffer.from(password, "utf8"), options.salt, options.iterations, 32, "sha256");
   const cipher = createCipheriv("aes-256-cbc", key, options.iv);
   const ciphertext = new Uint8Array(Buffer.concat([cipher.update(plaintext), cipher.final()]));
-  const params = new asn1js.Sequence({
-    value: [
-      new asn1js.Sequence({
-        value: [
-          new asn1js.ObjectIdentifier({ value: Oid.pbkdf2 }),
-          new asn1js.Sequence({
-            value: [
-              new asn1js.OctetString({ valueHex: toArrayBuffer(options.salt) }),
-              new asn1js.Integer({ value: options.iterations }),
-              new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: Oid.hmacWithSHA256 }), new asn1js.Null()] }),
-            ],
-          }),
-        ],
-      }),
-      new asn1js.Sequence({
-        value: [new asn1js.ObjectIdentifier({ value: Oid.aes256Cbc }), new asn1js.OctetString({ valueHex: toArrayBuffer(options.iv) })],
-      }),
-    ],
-  });
-  return { algorithm: new AlgorithmIdentifier({ algorithm: Oid.pbes2, parameters: params.toBER(false) }), ciphertext };
+  const params = encodePbes2Aes256Params({ salt: options.salt, iterations: options.iterations, iv: options.iv });
+  return { algorithm: new AlgorithmIdentifier({ algorithm: Oid.pbes2, parameters: toArrayBuffer(params) }), ciphertext };
 }
 
 /** pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 Appendix C), for consumers stuck on OpenSSL 1.0. */
