@@ -29,7 +29,7 @@ export async function writeFixedFile(path: string, cwd: string, text: string): P
   }
 }
 
-/** A directory of certificates is read one level deep; more entries than this is not one. */
+/** More files than this under a --certs directory is not a set of node certificates. */
 const MAX_CERTIFICATE_FILES = 10_000;
 
 export interface DirectoryFile {
@@ -38,29 +38,40 @@ export interface DirectoryFile {
   readonly bytes: Uint8Array;
 }
 
-/** Every regular file in `dir` (not recursing), sorted by name; hidden files are skipped. */
+/** How deep --certs looks: `othername cert --out DIR` puts each node in DIR/<name>/. */
+const MAX_DEPTH = 4;
+
+/**
+ * Every regular file under `dir`, sorted by path, descending into subdirectories (a bundle
+ * written by `othername cert` keeps each node in its own folder); hidden entries are skipped.
+ */
 export async function readDirectoryFiles(dir: string, cwd: string, flag: string): Promise<DirectoryFile[]> {
-  const full = resolve(cwd, dir);
-  let names;
-  try {
-    names = await readdir(full, { withFileTypes: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "";
-    throw new OthernameError("DIRECTORY_UNREADABLE", `cannot read directory ${dir} (${flag}): ${code === "ENOENT" ? "no such directory" : code === "ENOTDIR" ? "not a directory" : code || String(error)}`, {
-      hint: `Give ${flag} a directory of PEM, DER or PKCS#12 certificate files.`,
-      cause: error,
-    });
-  }
-  const files = names.filter((e) => e.isFile() && !e.name.startsWith(".")).map((e) => e.name).sort();
-  if (files.length > MAX_CERTIFICATE_FILES) {
-    throw new OthernameError("DIRECTORY_TOO_LARGE", `cannot read directory ${dir} (${flag}): ${files.length} files is more than ${MAX_CERTIFICATE_FILES}`, {
-      hint: "Point it at a smaller directory.",
-    });
-  }
+  const root = resolve(cwd, dir);
+  const found: string[] = [];
+  const walk = async (relativeDir: string, depth: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(join(root, relativeDir), { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "";
+      throw new OthernameError("DIRECTORY_UNREADABLE", `cannot read directory ${join(dir, relativeDir)} (${flag}): ${code === "ENOENT" ? "no such directory" : code === "ENOTDIR" ? "not a directory" : code || String(error)}`, {
+        hint: `Give ${flag} a directory of PEM, DER or PKCS#12 certificate files.`,
+        cause: error,
+      });
+    }
+    for (const entry of entries.filter((e) => !e.name.startsWith(".")).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const path = join(relativeDir, entry.name);
+      if (entry.isDirectory() && depth < MAX_DEPTH) await walk(path, depth + 1);
+      else if (entry.isFile()) found.push(path);
+      if (found.length > MAX_CERTIFICATE_FILES) {
+        throw new OthernameError("DIRECTORY_TOO_LARGE", `cannot read directory ${dir} (${flag}): more than ${MAX_CERTIFICATE_FILES} files`, {
+          hint: "Point it at a smaller directory.",
+        });
+      }
+    }
+  };
+  await walk("", 0);
   const out: DirectoryFile[] = [];
-  for (const name of files) {
-    const shown = join(dir, name);
-    out.push({ path: shown, bytes: await readInputFile(join(full, name), cwd, `${flag} file`) });
-  }
+  for (const path of found) out.push({ path: join(dir, path), bytes: await readInputFile(join(root, path), cwd, `${flag} file`) });
   return out;
 }

@@ -196,3 +196,19 @@ describe("othername lint --certs", () => {
     expect(r.stderr).toMatch(/skipping certs\/notes\.txt/);
   });
 });
+
+describe("othername lint --certs on a bundle written by othername cert", () => {
+  it("finds the node certificates in their per-node folders and leaves the CA out", async () => {
+    const work = join(dir, "bundle-case");
+    mkdirSync(work);
+    writeFileSync(join(work, "i.yml"), "cluster: c1\nscope: s1.account\ninstances:\n  - name: n1\n  - name: n2\n    cluster: c2\n");
+    const made = await runCli(["cert", "--in", "i.yml", "--self-signed", "--pem", "--key", "ec:p256", "--out", "bundle"], { cwd: work });
+    expect(made.code, made.stderr).toBe(0);
+    writeFileSync(join(work, "trust.yml"), 'trust.subject_name:\n  - "*.node.c1.cluster.s1.account"\n');
+    const r = await runCli(["lint", "trust.yml", "--certs", "bundle", "--format", "json"], { cwd: work });
+    expect(r.code, r.stderr).toBe(0);
+    const findings = JSON.parse(r.stdout).files[0].findings as { rule: string; message: string }[];
+    expect(findings.filter((f) => f.rule === "cert-accepted").map((f) => f.message)).toEqual([expect.stringContaining("bundle/n1/n1.crt")]);
+    expect(findings.filter((f) => f.rule === "cert-rejected").map((f) => f.message)).toEqual([expect.stringContaining("bundle/n2/n2.crt")]);
+  });
+});
