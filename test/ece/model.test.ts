@@ -1,9 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { DIRECT_TRUST_TYPES, MODEL_FIELDS } from "../../src/ece/model.js";
 
-import { loadSpec } from "./spec.js";
+import { readFileSync } from "node:fs";
+import { SPEC_PATH, loadSpec, sharedSpecText } from "./spec.js";
 
 const spec = loadSpec();
+
+describe("the repo's copy of the ECE spec", () => {
+  // Skipped (visibly) only on a clone without ../shared beside it, where there is nothing to compare.
+  it.skipIf(sharedSpecText() === undefined)("is byte-identical to ../shared/ece-trust-openapi.json", () => {
+    expect(readFileSync(SPEC_PATH, "utf8")).toBe(sharedSpecText());
+  });
+});
 
 describe("ECE model types match the spec's definitions", () => {
   for (const entry of MODEL_FIELDS) {

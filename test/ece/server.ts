@@ -7,7 +7,7 @@ import addFormatsModule from "ajv-formats";
 import { loadSpec } from "./spec.js";
 
 /**
- * A fake ECE API over real HTTPS on 127.0.0.1, written from ../shared/ece-trust-openapi.json.
+ * A fake ECE API over real HTTPS on 127.0.0.1, written from the ECE spec (test/ece/ece-trust-openapi.json, a copy of ../shared/ece-trust-openapi.json).
  * Like the real API it replaces `settings.trust` wholesale on update (a client that sends only
  * part of it loses entries), checks `?version=` against `x-cloud-resource-version`, supports
  * `validate_only`, validates request bodies against the spec's definitions (ajv), checks the
