@@ -3,6 +3,7 @@ import type { GeneratedFile } from "../instances/generate.js";
 import type { Diagnostic } from "../instances/diagnostic.js";
 import { formatDiagnostic } from "../instances/diagnostic.js";
 import { OthernameError } from "../errors.js";
+import { threadPoolSize } from "../io/thread-pool.js";
 import type { CommandContext } from "./context.js";
 
 /** Shared output pieces of `cert` and `csr`: diagnostics, progress line, bundle files. */
@@ -42,4 +43,9 @@ export function progressReporter(ctx: CommandContext, options: { readonly enable
       if (shown) ctx.io.stderr("\r\x1b[K");
     },
   };
+}
+
+/** With --debug: how many keys are generated at once, on how many libuv threads. */
+export function noteThreadPool(ctx: CommandContext, jobs: number): void {
+  if (ctx.debug) ctx.note(`othername: debug: ${jobs} jobs on a libuv thread pool of ${threadPoolSize(ctx.io.env)} threads`);
 }

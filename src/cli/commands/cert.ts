@@ -3,7 +3,8 @@ import { defineCommand } from "../command.js";
 import { passwordOptions } from "../password-options.js";
 import type { CommandContext } from "../context.js";
 import { ExitCode, OthernameError } from "../../errors.js";
-import { coreCount, threadPoolSize } from "../../io/thread-pool.js";
+import { coreCount } from "../../io/thread-pool.js";
+import { noteThreadPool } from "../generation-output.js";
 
 /**
  * `othername cert`: one key and certificate per instance of an instances.yaml (CLI.md), in
@@ -61,7 +62,7 @@ export default defineCommand<CertArgs>({
     // Before any crypto or pooled I/O of ours: libuv sizes its pool once, on first use.
     const jobs = args.jobs ?? coreCount();
     if (!Number.isInteger(jobs) || jobs < 1 || jobs > 1024) throw usage("--jobs", `"${args.jobs}" is not a whole number from 1 to 1024`);
-    if (ctx.debug) ctx.note(`othername: debug: ${jobs} jobs on a libuv thread pool of ${threadPoolSize(ctx.io.env)} threads`);
+    noteThreadPool(ctx, jobs);
     return runCert(args, ctx, jobs);
   },
 });

@@ -5,6 +5,7 @@ import { OTHER_NAME_FIELD, parseTrustFields, type TrustDecision } from "../../tr
 import { readChainInputs, type ChainArgs } from "../chain-inputs.js";
 import { defineCommand } from "../command.js";
 import { parseAt } from "../parse-at.js";
+import { trustRestrictionOptions } from "../trust-options.js";
 import { passwordOptions } from "../password-options.js";
 import { loadRestrictionsFile } from "./match.js";
 
@@ -19,16 +20,9 @@ export default defineCommand<CheckArgs>({
   command: "check <cert>",
   describe: "Would an Elasticsearch node with this CA and trust_restrictions file accept this peer certificate?",
   builder: (yargs) =>
-    passwordOptions(passwordOptions(yargs, { purpose: "Password of the certificate file (PKCS#12)" }), { prefix: "ca-", purpose: "Password of PKCS#12 --ca files" })
+    trustRestrictionOptions(passwordOptions(passwordOptions(yargs, { purpose: "Password of the certificate file (PKCS#12)" }), { prefix: "ca-", purpose: "Password of PKCS#12 --ca files" }))
       .positional("cert", { type: "string", describe: "The peer's certificate: PEM, DER or PKCS#12 (extra certificates in it are untrusted intermediates)" })
       .option("ca", { type: "string", array: true, demandOption: true, requiresArg: true, describe: "The node's trust anchors: PEM bundle, DER, PKCS#12 truststore or directory (repeatable)" })
-      .option("restrictions", { type: "string", demandOption: true, requiresArg: true, describe: "The trust_restrictions file (.yml, .yaml or .json)" })
-      .option("fields", {
-        type: "string",
-        requiresArg: true,
-        default: OTHER_NAME_FIELD,
-        describe: "Comma list of subjectAltName.otherName.commonName and/or subjectAltName.dnsName (trust_restrictions.x509_fields)",
-      })
       .option("untrusted", { type: "string", array: true, requiresArg: true, describe: "PEM files of intermediate certificates (repeatable)" })
       .option("at", { type: "string", requiresArg: true, describe: "Decide at this ISO-8601 time instead of now" })
       .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })

@@ -1,7 +1,8 @@
 import { defineCommand } from "../command.js";
 import { passwordOptions } from "../password-options.js";
 import { ExitCode } from "../../errors.js";
-import { coreCount, threadPoolSize } from "../../io/thread-pool.js";
+import { coreCount } from "../../io/thread-pool.js";
+import { noteThreadPool } from "../generation-output.js";
 import type { CsrWriter } from "../../instances/generate.js";
 
 /** `othername csr`: one key and PKCS#10 request per instance (CLI.md), like certutil's csr mode. */
@@ -30,7 +31,7 @@ export default defineCommand<CsrArgs>({
       .example("$0 csr --in instances.yml --out requests/ --key ec:p256", "EC keys, written to a directory"),
   run: async (args, ctx) => {
     const jobs = coreCount();
-    if (ctx.debug) ctx.note(`othername: debug: ${jobs} jobs on a libuv thread pool of ${threadPoolSize(ctx.io.env)} threads`);
+    noteThreadPool(ctx, jobs);
     const { parseInstances, planGeneration } = await import("../../instances/index.js");
     const { generateBundle } = await import("../../instances/generate.js");
     const { parseKeySpec } = await import("../../pki/keys.js");

@@ -11,6 +11,7 @@ import { certificateCheckReport, checkCertificate } from "../../trust/check-cert
 import { OTHER_NAME_FIELD, parseTrustFields } from "../../trust/decide.js";
 import { defineCommand } from "../command.js";
 import type { CommandContext } from "../context.js";
+import { trustRestrictionOptions } from "../trust-options.js";
 import { passwordOptions, type PasswordArgs } from "../password-options.js";
 import { parseAt } from "../parse-at.js";
 import { describe as describeCheck } from "./check.js";
@@ -41,20 +42,13 @@ export default defineCommand<ProbeArgs>({
   command: "probe <target>",
   describe: "Would this CA and trust_restrictions file accept a live node? Connect, capture its chain, then check it",
   builder: (yargs) =>
-    passwordOptions(passwordOptions(yargs, { purpose: "Password of the client key or .p12" }), { prefix: "ca-", purpose: "Password of PKCS#12 --ca files" })
+    trustRestrictionOptions(passwordOptions(passwordOptions(yargs, { purpose: "Password of the client key or .p12" }), { prefix: "ca-", purpose: "Password of PKCS#12 --ca files" }))
       .positional("target", { type: "string", describe: "HOST:PORT of the node, e.g. node1.example:9300 (transport) or [::1]:9300" })
       .option("cert", { type: "string", requiresArg: true, describe: "Client certificate to present (PEM or DER; extra certificates are sent as its chain)" })
       .option("key", { type: "string", requiresArg: true, describe: "Private key of --cert (PEM or DER, encrypted keys with --pass-file/--pass-env)" })
       .option("p12", { type: "string", requiresArg: true, describe: "Client key and certificate as PKCS#12 (password with --pass-file/--pass-env)" })
       .conflicts("p12", ["cert", "key"])
       .option("ca", { type: "string", array: true, demandOption: true, requiresArg: true, describe: "Trust anchors to judge the node with: PEM bundle, DER, PKCS#12 truststore or directory (repeatable)" })
-      .option("restrictions", { type: "string", demandOption: true, requiresArg: true, describe: "The trust_restrictions file (.yml, .yaml or .json)" })
-      .option("fields", {
-        type: "string",
-        requiresArg: true,
-        default: OTHER_NAME_FIELD,
-        describe: "Comma list of subjectAltName.otherName.commonName and/or subjectAltName.dnsName (trust_restrictions.x509_fields)",
-      })
       .option("servername", { type: "string", requiresArg: true, describe: "SNI host name to send (default: the host, unless it is an IP address)" })
       .option("timeout", { type: "number", requiresArg: true, default: DEFAULT_TIMEOUT_MS, describe: "Give up after this many milliseconds" })
       .option("tls-version", { type: "string", choices: ["1.2", "1.3"], requiresArg: true, describe: "Speak only this TLS version" })
