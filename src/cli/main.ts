@@ -1,5 +1,6 @@
 import type { Argv } from "yargs";
 import { ExitCode, OthernameError, exitCodeFor } from "../errors.js";
+import { runningAsSingleExecutable } from "../io/bundled-files.js";
 import { packageVersion } from "../io/package-info.js";
 import type { CommandSpec } from "./command.js";
 import { commands } from "./commands/index.js";
@@ -17,12 +18,22 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout(`${packageVersion()}\n`);
     return ExitCode.ok;
   }
+  if (argv.length === 2 && argv.includes("--verbose") && (argv.includes("--version") || argv.includes("-V"))) {
+    io.stdout(verboseVersion());
+    return ExitCode.ok;
+  }
   try {
     return await runYargs(argv, io, debug);
   } catch (error) {
     io.stderr(renderError(error, debug));
     return exitCodeFor(error);
   }
+}
+
+/** `--version --verbose`: our version, and the Node.js that runs us (embedded in the single executable). */
+function verboseVersion(): string {
+  const runtime = runningAsSingleExecutable() ? "single executable, embedded Node.js" : "Node.js";
+  return `othername ${packageVersion()}\n${runtime} ${process.version} (${process.platform}-${process.arch})\n`;
 }
 
 async function runYargs(argv: readonly string[], io: CliIo, debug: boolean): Promise<number> {

@@ -30,13 +30,14 @@ export function wantedThreadPoolSize(argv: readonly string[], cores: number): nu
 /**
  * Runs this CLI again in a child process with UV_THREADPOOL_SIZE set, when the command wants more
  * threads than libuv's default and the variable is not set yet. Resolves to the child's exit code,
- * or undefined when no relaunch is needed (the caller then runs `main` itself).
+ * or undefined when no relaunch is needed (the caller then runs `main` itself). `script` is the
+ * launcher to run again; the single executable (no script: the binary is the program) passes undefined.
  */
-export async function relaunchForThreadPool(argv: readonly string[], script: string): Promise<number | undefined> {
+export async function relaunchForThreadPool(argv: readonly string[], script: string | undefined): Promise<number | undefined> {
   if (process.env["UV_THREADPOOL_SIZE"] !== undefined) return undefined;
   const size = wantedThreadPoolSize(argv, availableParallelism());
   if (size === undefined) return undefined;
-  const child = spawn(process.execPath, [...process.execArgv, script, ...argv], {
+  const child = spawn(process.execPath, [...process.execArgv, ...(script === undefined ? [] : [script]), ...argv], {
     stdio: "inherit",
     env: { ...process.env, UV_THREADPOOL_SIZE: String(size) },
   });

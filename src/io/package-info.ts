@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
+import { readBundledText } from "./bundled-files.js";
 
-/** The package's own version, read from package.json beside src/ (or dist/). */
+/** The package's own version, read from package.json beside src/ (or dist/, or the SEA assets). */
 export function packageVersion(): string {
-  const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
-  const parsed = JSON.parse(text) as { version?: unknown };
+  const parsed = JSON.parse(readBundledText("package.json")) as { version?: unknown };
   return typeof parsed.version === "string" ? parsed.version : "0.0.0";
 }

@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, readdir, readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { OthernameError } from "../errors.js";
+import { readBundledText } from "./bundled-files.js";
 
 /**
  * A directory for a run's outputs that holds nothing yet: a new temporary one by default, or the
@@ -23,7 +24,7 @@ export async function freshDirectory(out: string | undefined, cwd: string, prefi
   return full;
 }
 
-/** A file shipped with the package (examples/…), located from this module's own path. */
+/** A file shipped with the package (examples/…): beside dist/, or embedded in the single executable. */
 export async function readBundledFile(relative: string): Promise<string> {
-  return readFile(new URL(`../../${relative}`, import.meta.url), "utf8");
+  return readBundledText(relative);
 }
