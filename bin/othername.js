@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Launcher: runs the built CLI (npm ci builds dist/ through the prepare script).
+// Launcher: runs the built CLI in dist/ (`npm run build`; `npm start` and `npm test` build first).
 import { fileURLToPath } from "node:url";
 import { relaunchForThreadPool } from "../dist/cli/thread-pool-launch.js";
 
