@@ -17,6 +17,23 @@ export interface ErrorOptions {
   readonly kind?: ErrorKind | undefined;
 }
 
+/**
+ * The one error type of othername: every failure a user can cause (a malformed file, a wrong
+ * password, a usage mistake, an ECE API failure) is an `OthernameError` with a stable `code`, a
+ * message shaped `<what failed> <subject>: <reason>` and an optional `hint`. `kind` says which exit
+ * code the CLI uses (usage 2, input 3, remote 4); anything else that escapes is a bug.
+ *
+ * @example
+ * ```ts
+ * import { OthernameError, readCryptoFile } from "othername";
+ * try {
+ *   await readCryptoFile(bytes, { source: "node1.p12", password: "wrong" });
+ * } catch (error) {
+ *   if (error instanceof OthernameError && error.code === "PKCS12_WRONG_PASSWORD") console.error(error.message, error.hint);
+ *   else throw error;
+ * }
+ * ```
+ */
 export class OthernameError extends Error {
   override readonly name = "OthernameError";
   readonly code: string;
@@ -51,6 +68,18 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * The CLI exit code for an error: 2 usage, 3 bad input, 4 remote, 70 for anything that is not an
+ * `OthernameError` (a bug).
+ *
+ * @param error - Whatever was thrown.
+ * @returns The exit code of CLI.md that the command line would end with.
+ * @example
+ * ```ts
+ * exitCodeFor(new OthernameError("USAGE", "missing --ca", { kind: "usage" })); // 2
+ * exitCodeFor(new TypeError("oops"));                                          // 70
+ * ```
+ */
 export function exitCodeFor(error: unknown): ExitCode {
   if (error instanceof OthernameError) {
     switch (error.kind) {

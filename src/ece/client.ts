@@ -57,6 +57,17 @@ export interface DeploymentRead {
 const RETRYABLE_GET = new Set([429, 500, 502, 503, 504]);
 const RETRYABLE_PUT = new Set([429, 503]);
 
+/**
+ * A client for the Elastic Cloud Enterprise API endpoints othername uses (deployments, their trust
+ * settings and CA). TLS verification is always on (`ca` adds a private CA), GETs are retried on
+ * transient failures, and secrets never appear in errors or logs.
+ *
+ * @example
+ * ```ts
+ * const client = new EceClient({ url: "https://ece:12443", auth: { kind: "apiKey", apiKey: process.env.ECE_API_KEY! } });
+ * const { deployment, version } = await client.getDeployment("a1b2c3d4e5f6");
+ * ```
+ */
 export class EceClient {
   readonly baseUrl: URL;
   private readonly transport: Transport;

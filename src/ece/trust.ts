@@ -82,7 +82,19 @@ export interface TrustMergeResult {
   readonly after?: DirectTrustRelationship;
 }
 
-/** Adds `request` as a direct trust, or updates the entry with the same name in place. */
+/**
+ * Adds a direct trust entry, or updates the entry with the same name in place; every other account,
+ * external and direct entry stays as it is (with its `uid`).
+ *
+ * @param current - The deployment's trust settings as read.
+ * @param request - The direct trust entry (name, CA certificates, node names or scope).
+ * @returns The new trust settings and what changed.
+ * @example
+ * ```ts
+ * const { trust } = upsertDirectTrust(current, { name: "self-managed-prod", certificates: [{ pem }], trust_all: false,
+ *   additional_node_names: ["es-eu-1.node.prod-eu.cluster.s1.account"] });
+ * ```
+ */
 export function upsertDirectTrust(current: TrustSettings, request: DirectTrustRequest): TrustMergeResult {
   const index = indexOfDirect(current, request.name);
   if (index === -1) {
@@ -98,7 +110,18 @@ export function upsertDirectTrust(current: TrustSettings, request: DirectTrustRe
   return { trust: { ...current, direct }, change: "updated", before, after: updated };
 }
 
-/** Removes the direct trust named `name`; every other entry stays. Absent → unchanged trust. */
+/**
+ * Removes the direct trust entry named `name`; every other entry stays. An absent name leaves the
+ * trust unchanged.
+ *
+ * @param current - The deployment's trust settings as read.
+ * @param name - The direct trust entry's name.
+ * @returns The new trust settings and what changed.
+ * @example
+ * ```ts
+ * const { trust, change } = removeDirectTrust(current, "self-managed-prod"); // change: "removed" or "absent"
+ * ```
+ */
 export function removeDirectTrust(current: TrustSettings, name: string): TrustMergeResult {
   const index = indexOfDirect(current, name);
   if (index === -1) return { trust: current, change: "absent" };
@@ -179,7 +202,19 @@ const SCOPE_ID = /^[a-z0-9]{1,32}$/;
 /** Characters that make a name a pattern: Elasticsearch wildcards and the `/regex/` form. */
 const WILDCARD = /[*?]|^\/.*\/$/;
 
-/** Checks a direct trust entry against the spec's rules before anything is sent. */
+/**
+ * Checks a direct trust entry against the ECE spec's rules before anything is sent: a name, CA
+ * certificates only (no keys), `trust_all: true` needs `scope_id`, no `scope_id` needs
+ * `additional_node_names`, exact node names (no wildcards).
+ *
+ * @param entry - The entry to check.
+ * @returns `{ ok: true }`, or `{ ok: false, failures }`.
+ * @example
+ * ```ts
+ * const valid = validateDirectTrust({ name: "x", certificates: [{ pem }], trust_all: false });
+ * if (!valid.ok) console.error(valid.failures);
+ * ```
+ */
 export function validateDirectTrust(entry: DirectTrustRequest | DirectTrustRelationship): TrustValidation {
   const failures: TrustFailure[] = [];
   const fail = (field: string, code: string, message: string): void => {
@@ -262,7 +297,17 @@ export interface TrustDiff {
   readonly unchanged: Readonly<Record<TrustListName, number>>;
 }
 
-/** Compares two trust objects as they would be written, entry by entry. */
+/**
+ * Compares two trust objects as they would be written, entry by entry.
+ *
+ * @param before - The trust as read.
+ * @param after - The trust to write.
+ * @returns Added, removed, changed and unchanged entries.
+ * @example
+ * ```ts
+ * console.log(formatTrustDiff(diffTrust(current, upsertDirectTrust(current, entry).trust)).join("\n"));
+ * ```
+ */
 export function diffTrust(before: TrustSettings, after: TrustSettings): TrustDiff {
   const changes: TrustEntryChange[] = [];
   const unchanged = { accounts: 0, external: 0, direct: 0 };
@@ -346,7 +391,16 @@ function describeValue(field: string, value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
-/** The diff as text lines: `+` added, `-` removed, `~` changed, then a count of what stays. */
+/**
+ * The diff as text lines: `+` added, `-` removed, `~` changed, then a count of what stays.
+ *
+ * @param diff - A result of `diffTrust`.
+ * @returns The lines to show before asking for confirmation.
+ * @example
+ * ```ts
+ * for (const line of formatTrustDiff(diffTrust(before, after))) console.log(line);
+ * ```
+ */
 export function formatTrustDiff(diff: TrustDiff): string[] {
   const lines: string[] = [];
   const singular = { accounts: "account trust", external: "external trust", direct: "direct trust" } as const;

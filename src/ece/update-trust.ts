@@ -137,6 +137,22 @@ export interface UpdateTrustResult {
 /** Five rounds: each needs someone else to write between our read and write. */
 export const DEFAULT_CONFLICT_RETRIES = 5;
 
+/**
+ * The read → merge → PUT cycle that never loses an existing trust entry: reads the deployment's
+ * trust and version, applies `operation` to it, and writes every entry back (ECE replaces the trust
+ * object wholesale). On a version conflict (409) it reads and merges again, up to five rounds.
+ *
+ * @param client - The ECE client.
+ * @param target - The deployment (and, when it has several, the Elasticsearch resource `ref_id`).
+ * @param operation - The pure change to apply, e.g. `upsertDirectTrust` or `removeDirectTrust`.
+ * @param options - `validateOnly` (ECE's server-side dry run), `onPlan` (show the change, confirm it) and the conflict rounds.
+ * @returns What happened: applied, validated, unchanged or declined, with the planned change.
+ * @throws OthernameError ECE_* (remote errors: ECE_VERSION_CONFLICT after the last round, ECE_RESOURCE_NOT_FOUND, …).
+ * @example
+ * ```ts
+ * await updateDeploymentTrust(client, { deploymentId }, (trust) => upsertDirectTrust(trust, entry), { validateOnly: false });
+ * ```
+ */
 export async function updateDeploymentTrust(
   client: EceClient,
   target: TrustTarget,

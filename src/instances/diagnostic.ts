@@ -26,7 +26,17 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
   return diagnostics.some((d) => d.severity === "error");
 }
 
-/** `FILE:LINE:COL: severity rule: message (at PATH)`, the form compilers and linters use. */
+/**
+ * One diagnostic in the form compilers and linters use: `FILE:LINE:COL: severity rule: message (at PATH)`.
+ *
+ * @param source - The file name to show.
+ * @param d - The diagnostic.
+ * @returns One line of text.
+ * @example
+ * ```ts
+ * formatDiagnostic("instances.yml", parsed.diagnostics[0]!); // "instances.yml:4:11: error ip-invalid: … (at instances[0].ip[0])"
+ * ```
+ */
 export function formatDiagnostic(source: string, d: Diagnostic): string {
   const where = d.path ? ` (at ${d.path})` : "";
   return `${source}:${d.line}:${d.column}: ${d.severity} ${d.rule}: ${d.message}${where}`;

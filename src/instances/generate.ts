@@ -60,6 +60,17 @@ export interface GenerateOptions {
   readonly onProgress?: ((done: number, total: number, name: string) => void) | undefined;
 }
 
+/**
+ * Generates, in memory, the keys and certificates (or CSRs) of a plan, `jobs` at a time; each
+ * certificate is verified against its CA before it is returned. Nothing is written to disk.
+ *
+ * @param options - The plan, key spec, signing CA (or self-signed), parallelism, key format, password and writers.
+ * @returns Every instance's files and certificate, in plan order.
+ * @example
+ * ```ts
+ * const { files } = await generateBundle({ plan, keySpec, signing: { kind: "ca", issuer }, jobs: 4, keyFormat: "pkcs8", password: undefined });
+ * ```
+ */
 export async function generateBundle(options: GenerateOptions): Promise<GenerationResult> {
   const { plan } = options;
   const caDer = options.signing.kind === "ca" ? options.signing.issuer.certificate.der : undefined;

@@ -43,6 +43,19 @@ export interface PlanOptions {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Plans the output of a validated instances file: per instance its subject, names (the convention
+ * name `<name>.node.<cluster>.cluster.<scope>` when it has no `cn`), file paths and validity.
+ *
+ * @param spec - A validated instances spec from `parseInstances`.
+ * @param options - Output kind (`pkcs12`, `pem`, `csr`), the start time and the validity in days.
+ * @returns The plan, one entry per instance.
+ * @example
+ * ```ts
+ * const plan = planGeneration(parsed.spec, { kind: "pem", at: new Date(), days: 1095 });
+ * plan.instances[0]?.san.otherNameCommonName; // ["es-eu-1.node.prod-eu.cluster.s1.account"]
+ * ```
+ */
 export function planGeneration(spec: InstancesSpec, options: PlanOptions): GenerationPlan {
   const instances = spec.instances.map((instance): InstancePlan => {
     const stem = `${instance.filename}/${instance.filename}`;

@@ -27,6 +27,19 @@ const LABEL = /^[a-z0-9-]+$/;
 /** `{node}.node.{cluster}.cluster.{scope}` (DESIGN.md); the scope may itself contain dots. */
 const CONVENTION = /^(.*)\.node\.(.*)\.cluster\.(.*)$/s;
 
+/**
+ * Parses and validates an instances.yaml (certutil's format plus `cluster`/`scope`), reporting every
+ * problem at once with its line, column and YAML path.
+ *
+ * @param text - The file's text.
+ * @param options - YAML limits (aliases, nesting, size) for hostile input.
+ * @returns `{ ok: true, spec }`, or `{ ok: false, diagnostics }` listing every problem.
+ * @example
+ * ```ts
+ * const parsed = parseInstances(text);
+ * if (!parsed.ok) for (const d of parsed.diagnostics) console.error(formatDiagnostic("instances.yml", d));
+ * ```
+ */
 export function parseInstances(text: string, options: ParseInstancesOptions = {}): InstancesResult {
   const tree = readYamlTree(text, options.limits ?? DEFAULT_YAML_LIMITS);
   if (!tree.ok) return tree;

@@ -9,12 +9,18 @@ import type { TrustDecision } from "../trust/decide.js";
 
 /**
  * The peer's certificates as DER, leaf first, by walking `getPeerCertificate(true)`'s
- * `issuerCertificate` links (a self-signed root links to itself). Node builds those links from
- * what the peer sent (OpenSSL's peer chain, which on a server lacks the leaf — Node adds it) and
- * may complete them from the socket's own CA store; either way they are only untrusted
- * intermediates for our validation. Empty when the peer presented no certificate (or the
- * socket is already gone). The walk stops after MAX_PEER_CHAIN + 1 certificates, which the
- * check then refuses as too long.
+ * `issuerCertificate` links (a self-signed root links to itself). Node builds those links from what
+ * the peer sent and may complete them from the socket's own CA store; either way they are only
+ * untrusted intermediates for our validation. The walk stops after MAX_PEER_CHAIN + 1 certificates,
+ * which the check then refuses as too long.
+ *
+ * @param socket - A connected TLS socket.
+ * @returns The chain, leaf first; empty when the peer presented no certificate (or the socket is gone).
+ * @example
+ * ```ts
+ * const chain = peerCertificateChain(socket);
+ * const decision = checker.check(chain);
+ * ```
  */
 export function peerCertificateChain(socket: TLSSocket): Uint8Array[] {
   let current: DetailedPeerCertificate | undefined;
@@ -50,15 +56,17 @@ export interface PeerChecker extends PeerCheck {
 
 /**
  * Elasticsearch-style trust restrictions on your own TLS endpoint: after Node's normal chain
- * validation (`requestCert: true, rejectUnauthorized: true`), decide from the client
- * certificate's otherName (or DNS) names whether to keep the connection — the same two-stage
- * decision Elasticsearch's transport layer makes, with its rejection message.
+ * validation (`requestCert: true, rejectUnauthorized: true`), decide from the client certificate's
+ * otherName (or DNS) names whether to keep the connection — the same two-stage decision
+ * Elasticsearch's transport layer makes, with its rejection message.
  *
  * The trust material is compiled once; each check validates the peer's chain against
- * `caCertificates` (our own RFC 5280 validation, independent of Node's) and matches the
- * leaf's names against the patterns. Throws `OthernameError` when the options are unusable
- * (no CA certificate, a trust_restrictions file Elasticsearch would refuse, an invalid pattern).
+ * `caCertificates` (our own RFC 5280 validation, independent of Node's) and matches the leaf's
+ * names against the patterns.
  *
+ * @param options - CA certificates (PEM or DER), and the patterns or a trust_restrictions file, and the fields.
+ * @returns A checker with `check(chain)` for DER chains and `checkTlsSocket(socket)`.
+ * @throws OthernameError PEER_CHECK_NO_CA, PEER_CHECK_PATTERNS or TRUST_FILE_REFUSED when the options are unusable.
  * @example
  * ```ts
  * import { readFileSync } from "node:fs";

@@ -97,7 +97,21 @@ function certificateError(reason: string, cause?: unknown): OthernameError {
   });
 }
 
-/** Parses one DER certificate; the bytes are copied so the value never aliases the input. */
+/**
+ * Parses one DER certificate into an immutable value; the bytes are copied so the value never
+ * aliases the input. `san.otherNameCommonName` holds exactly the names Elasticsearch's trust
+ * restrictions match (DESIGN.md, "Names a certificate carries").
+ *
+ * @param input - The certificate as DER.
+ * @returns The certificate: subject, issuer, validity, extensions, key, names and exact TBS bytes.
+ * @throws OthernameError CERT_MALFORMED when the bytes are not a certificate.
+ * @example
+ * ```ts
+ * const cert = parseCertificate(der);
+ * cert.subject;                     // "CN=node1"
+ * cert.san.otherNameCommonName;     // ["node1.node.abc123.cluster.s1.account"]
+ * ```
+ */
 export function parseCertificate(input: Uint8Array): Certificate {
   if (input.length > MAX_CERTIFICATE_SIZE) throw certificateError(`${input.length} bytes is larger than any real certificate`);
   const der = new Uint8Array(input);

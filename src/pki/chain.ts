@@ -10,14 +10,23 @@ export type { SearchLimits } from "./chain/build.js";
 
 /**
  * Certificate path validation: builds candidate paths from `leaf` through `intermediates` to
- * `anchors` and validates each (RFC 5280 §6.1) at the time `at`. The first path that validates
- * wins; when none does, the result carries the failures of the best path found (one that reaches
- * an anchor with the fewest failures, else the longest partial path with NO_PATH).
+ * `anchors` and validates each (RFC 5280 §6.1) at the time `at`. The first path that validates wins;
+ * when none does, the result carries the failures of the best path found (one that reaches an anchor
+ * with the fewest failures, else the longest partial path with NO_PATH).
  *
- * A leaf byte-identical to an anchor is its own anchor, a path of length one, as the JDK trust
- * manager Elasticsearch uses accepts it (DESIGN.md, "The trust decision and message").
- * Likewise any anchor ends a path, self-signed or not (RFC 5280 §6.1.1 (d), Java's PKIX
- * TrustAnchor): a trusted intermediate suffices. `openssl verify` agrees only with -partial_chain.
+ * A leaf byte-identical to an anchor is its own anchor, a path of length one, as the JDK trust manager
+ * Elasticsearch uses accepts it (DESIGN.md, "The trust decision and message"). Likewise any anchor
+ * ends a path, self-signed or not (RFC 5280 §6.1.1 (d), Java's PKIX TrustAnchor): a trusted
+ * intermediate suffices. `openssl verify` agrees only with -partial_chain.
+ *
+ * @param input - The leaf, untrusted intermediates, trust anchors and the validation time.
+ * @param options - Search limits for path building (hostile bundles).
+ * @returns `{ ok, path, failures }` with CLI.md's failure codes (EXPIRED, BAD_SIGNATURE, NO_PATH, …).
+ * @example
+ * ```ts
+ * const result = validateChain({ leaf, intermediates: [], anchors: [ca], at: new Date() });
+ * if (!result.ok) console.log(result.failures.map((f) => f.code)); // e.g. ["EXPIRED"]
+ * ```
  */
 export function validateChain(input: ChainInput, options: { readonly limits?: SearchLimits } = {}): ChainResult {
   const anchors = certificatePool(input.anchors);

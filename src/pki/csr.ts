@@ -37,7 +37,19 @@ export interface CreateCsrOptions {
   readonly san?: SubjectAltNameInput;
 }
 
-/** A PKCS#10 certification request (RFC 2986) as DER, signed with `key`. */
+/**
+ * A PKCS#10 certification request (RFC 2986), signed with the key, carrying the subject and the
+ * otherName/DNS/IP names as a SubjectAltName extension request.
+ *
+ * @param options - The key, the subject DN text (`CN=node1,O=Acme`) and the names.
+ * @returns The request as DER.
+ * @throws OthernameError CSR_SUBJECT_INVALID for a subject that is not a DN.
+ * @example
+ * ```ts
+ * const csr = await createCsr({ key, subject: "CN=node1", san: { otherNameCommonName: ["node1.node.c1.cluster.s1.account"] } });
+ * parseCsr(csr).signatureValid; // true
+ * ```
+ */
 export async function createCsr(options: CreateCsrOptions): Promise<Uint8Array> {
   const x509 = await loadX509();
   const name = typeof options.subject === "string" ? subjectName(x509, options.subject) : new x509.Name(encodeDistinguishedName(options.subject));
@@ -106,7 +118,19 @@ const SIGNATURES: Readonly<Record<string, readonly [string, string | null]>> = {
 
 const EMPTY_SAN: SubjectAltNames = Object.freeze({ otherNameCommonName: [], dns: [], ip: [], otherNameOids: [] });
 
-/** Reads a PKCS#10 request from DER or PEM (`CERTIFICATE REQUEST`) and checks its signature. */
+/**
+ * Reads a PKCS#10 request from DER or PEM (`CERTIFICATE REQUEST`) and checks its signature.
+ *
+ * @param input - The request's bytes.
+ * @param options - `source` names the file in messages.
+ * @returns The subject, requested names and key, and whether the signature verifies.
+ * @throws OthernameError CSR_MALFORMED.
+ * @example
+ * ```ts
+ * const request = parseCsr(await readFile("node1/node1.csr"), { source: "node1.csr" });
+ * request.san.otherNameCommonName; // what the signer should keep
+ * ```
+ */
 export function parseCsr(input: Uint8Array, options: { readonly source?: string } = {}): Csr {
   const source = options.source ?? "(input)";
   try {

@@ -32,7 +32,19 @@ const LATIN1_STRING_TAGS: ReadonlySet<number> = new Set([
   Tag.generalString,
 ]);
 
-/** Reads the SubjectAltName extension value (GeneralNames, RFC 5280 §4.2.1.6). */
+/**
+ * Reads a SubjectAltName extension value (GeneralNames, RFC 5280 §4.2.1.6) with Elasticsearch's
+ * semantics for otherName common names, plus DNS names and IP addresses.
+ *
+ * @param extensionValue - The extension's value (the OCTET STRING contents).
+ * @returns The names by kind.
+ * @throws OthernameError SAN_MALFORMED when the value is not GeneralNames.
+ * @example
+ * ```ts
+ * const value = encodeSubjectAltName({ otherNameCommonName: ["n1.node.c1.cluster.s1.account"], dns: ["n1.local"] });
+ * readSubjectAltNames(value!).otherNameCommonName; // ["n1.node.c1.cluster.s1.account"]
+ * ```
+ */
 export function readSubjectAltNames(extensionValue: Uint8Array): SubjectAltNames {
   const otherNameCommonName: string[] = [];
   const dns: string[] = [];
@@ -139,7 +151,15 @@ export interface SubjectAltNameInput {
 /**
  * The SubjectAltName extension value as elasticsearch-certutil writes it: each `cn` becomes
  * `otherName [0] { type-id 2.5.4.3, value [0] EXPLICIT UTF8String }`, DNS names IA5String [2],
- * IPs 4 or 16 octets [7]. Returns undefined when there is no name (the extension is then omitted).
+ * IPs 4 or 16 octets [7].
+ *
+ * @param names - otherName common names, DNS names and IP addresses.
+ * @returns The DER extension value, or undefined when there is no name (the extension is then omitted).
+ * @throws OthernameError DNS_NOT_ASCII or IP_INVALID.
+ * @example
+ * ```ts
+ * const value = encodeSubjectAltName({ otherNameCommonName: ["n1.node.c1.cluster.s1.account"], dns: ["n1.local"], ip: ["10.0.0.1"] });
+ * ```
  */
 export function encodeSubjectAltName(names: SubjectAltNameInput): Uint8Array | undefined {
   const entries: Uint8Array[] = [];

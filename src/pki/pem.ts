@@ -26,7 +26,19 @@ function pemError(reason: string, line: number, hint: string): OthernameError {
   return new OthernameError("PEM_MALFORMED", `invalid PEM at line ${line}: ${reason}`, { hint });
 }
 
-/** Decodes every PEM block in `text`; text outside blocks is ignored. No block → empty list. */
+/**
+ * Decodes every PEM block in `text` (any number of blocks, CRLF or LF, text before and between
+ * blocks, RFC 1421 headers such as `Proc-Type`/`DEK-Info`); text outside blocks is ignored.
+ *
+ * @param text - PEM text, e.g. a certificate bundle.
+ * @returns The blocks in order, each with its label, headers and DER bytes; empty when there is none.
+ * @throws OthernameError PEM_MALFORMED (bad base64, unterminated block) or PEM_TOO_LARGE.
+ * @example
+ * ```ts
+ * const [block] = decodePem(await readFile("ca.crt", "utf8"));
+ * const ca = parseCertificate(block!.der);
+ * ```
+ */
 export function decodePem(text: string): PemBlock[] {
   if (text.length > MAX_PEM_TEXT) {
     throw new OthernameError("PEM_TOO_LARGE", `invalid PEM: ${text.length} characters is more than the ${MAX_PEM_TEXT} accepted`);
@@ -93,7 +105,18 @@ function decodeBase64(body: string, label: string, line: number): Uint8Array {
   return new Uint8Array(Buffer.from(body, "base64"));
 }
 
-/** PEM text for one block, 64 base64 characters a line, LF line ends. */
+/**
+ * PEM text for one block: 64 base64 characters a line, LF line ends.
+ *
+ * @param label - The block's label, e.g. `CERTIFICATE` or `PRIVATE KEY`.
+ * @param der - The bytes to armour.
+ * @param headers - Optional RFC 1421 headers (`Proc-Type`, `DEK-Info`) written before the data.
+ * @returns The block as text, ending in a newline.
+ * @example
+ * ```ts
+ * await writeFile("ca.crt", encodePem("CERTIFICATE", caDer));
+ * ```
+ */
 export function encodePem(label: string, der: Uint8Array, headers?: ReadonlyMap<string, string>): string {
   const base64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString("base64");
   const lines = [`-----BEGIN ${label}-----`];
@@ -106,7 +129,16 @@ export function encodePem(label: string, der: Uint8Array, headers?: ReadonlyMap<
   return lines.join("\n");
 }
 
-/** True when the bytes are text containing a PEM BEGIN line (content sniffing, not extension). */
+/**
+ * Content sniffing, not file extensions: true when the bytes are text containing a PEM BEGIN line.
+ *
+ * @param bytes - A file's contents.
+ * @returns Whether to read the file as PEM.
+ * @example
+ * ```ts
+ * looksLikePem(new TextEncoder().encode("-----BEGIN CERTIFICATE-----\n…")); // true
+ * ```
+ */
 export function looksLikePem(bytes: Uint8Array): boolean {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1 << 20)).toString("latin1");
   return /-----BEGIN [^\n-]*-----/.test(head);

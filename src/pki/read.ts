@@ -48,6 +48,24 @@ const CSR_LABELS = new Set(["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST"]);
 /** Blocks that carry nothing we report; skipped rather than refused. */
 const IGNORED_LABELS = new Set(["EC PARAMETERS", "DH PARAMETERS", "PUBLIC KEY", "X509 CRL"]);
 
+/**
+ * Reads whatever a user hands you: PEM (any number of blocks), DER or PKCS#12, detected from
+ * content, into its certificates, private keys (paired with their certificates) and requests.
+ *
+ * @param bytes - The file's contents.
+ * @param options - `source` names the file in messages; `password` opens PKCS#12 and encrypted keys.
+ * @returns The file's certificates, keys and requests, with the detected format.
+ * @throws OthernameError FILE_EMPTY, FORMAT_UNKNOWN, PEM_NO_BLOCK, PEM_UNSUPPORTED, PASSWORD_REQUIRED, and the
+ *   PKCS#12 and key errors (PKCS12_WRONG_PASSWORD, PKCS12_CORRUPT, PKCS12_UNSUPPORTED_ALGORITHM, …).
+ * @example
+ * ```ts
+ * import { readFile } from "node:fs/promises";
+ * import { readCryptoFile } from "othername";
+ * const file = await readCryptoFile(await readFile("node1.p12"), { source: "node1.p12", password: "changeit" });
+ * console.log(file.certificates[0]?.certificate.san.otherNameCommonName);
+ * file.keys[0]?.certificateIndex; // the certificate this key belongs to
+ * ```
+ */
 export async function readCryptoFile(bytes: Uint8Array, options: ReadOptions): Promise<CryptoFile> {
   const { source } = options;
   if (bytes.length === 0) {

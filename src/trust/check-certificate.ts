@@ -24,6 +24,21 @@ export interface CertificateCheck {
   readonly decision: TrustDecision;
 }
 
+/**
+ * "Would an Elasticsearch node with these anchors and this trust_restrictions file accept this
+ * peer?": the chain first (as the JDK trust manager does), then the leaf's names against the
+ * patterns, with Elasticsearch's own rejection message and the nearest miss.
+ *
+ * @param input - The leaf, intermediates, anchors, time, fields (`subjectAltName.otherName.commonName`
+ *   and/or `subjectAltName.dnsName`) and the compiled matcher of the trust file.
+ * @returns The chain result and the trust decision.
+ * @example
+ * ```ts
+ * const { decision } = checkCertificate({ leaf, intermediates: [], anchors: [ca], at: new Date(),
+ *   fields: [OTHER_NAME_FIELD], matcher: loaded.matcher });
+ * decision.trusted; decision.message; decision.explanation.nearestMiss;
+ * ```
+ */
 export function checkCertificate(input: CertificateCheckInput): CertificateCheck {
   const { leaf, intermediates, anchors, at, fields, matcher } = input;
   const chain = validateChain({ leaf, intermediates, anchors, at });
@@ -42,6 +57,16 @@ export interface CertificateCheckReport {
   readonly explanation: TrustDecision["explanation"];
 }
 
+/**
+ * The JSON document of `othername check --json` (CLI.md) for a check, as `probe` prints it too.
+ *
+ * @param check - A result of `checkCertificate`.
+ * @returns `{ trusted, chain, fields, values, match, message, explanation }`.
+ * @example
+ * ```ts
+ * console.log(JSON.stringify(certificateCheckReport(checkCertificate(input))));
+ * ```
+ */
 export function certificateCheckReport(check: CertificateCheck): CertificateCheckReport {
   const { chain, decision } = check;
   return {

@@ -17,7 +17,20 @@ export const DNS_NAME_FIELD = "subjectAltName.dnsName";
 export type TrustField = typeof OTHER_NAME_FIELD | typeof DNS_NAME_FIELD;
 export const TRUST_FIELDS: readonly TrustField[] = [OTHER_NAME_FIELD, DNS_NAME_FIELD];
 
-/** Parses a comma list of fields; anything else (IP SANs, the subject CN) is refused. */
+/**
+ * Parses a comma list of trust fields (`--fields`, Elasticsearch's `trust_restrictions.x509_fields`):
+ * `subjectAltName.otherName.commonName` and `subjectAltName.dnsName`; anything else (IP SANs, the
+ * subject CN) is refused, as Elasticsearch refuses it.
+ *
+ * @param list - The comma list.
+ * @param flag - The flag or setting named in the error.
+ * @returns The fields, without duplicates.
+ * @throws OthernameError USAGE_FIELDS for an unknown field.
+ * @example
+ * ```ts
+ * parseTrustFields("subjectAltName.otherName.commonName,subjectAltName.dnsName");
+ * ```
+ */
 export function parseTrustFields(list: string, flag = "--fields"): TrustField[] {
   const fields: TrustField[] = [];
   for (const raw of list.split(",")) {
@@ -102,6 +115,20 @@ export function rejectionMessage(subject: string, fields: readonly string[], val
   return `Certificate for ${subject} with fields ${javaList(fields)} with values ${javaList(values)} does not match the trusted names ${javaList(patterns)}`;
 }
 
+/**
+ * The trust decision after chain validation: Elasticsearch trusts a peer when its chain is valid and
+ * any pattern matches any value of the configured fields; otherwise the result carries
+ * Elasticsearch's message (`Certificate for … does not match the trusted names […]`) and, for
+ * names, the pattern that came closest and why it did not match.
+ *
+ * @param input - The leaf's subject, the chain verdict, the fields, their values and the matcher.
+ * @returns Trusted or not, the matching pattern, the message and the explanation.
+ * @example
+ * ```ts
+ * const decision = decideTrust({ subject: leaf.subject, chain, fields: [OTHER_NAME_FIELD],
+ *   values: [...leaf.san.otherNameCommonName], matcher });
+ * ```
+ */
 export function decideTrust(input: TrustDecisionInput): TrustDecision {
   const { subject, chain, fields, values, matcher } = input;
   const patterns = matcher.patterns;

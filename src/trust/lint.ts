@@ -35,7 +35,19 @@ export interface LintResult {
   readonly findings: readonly LintFinding[];
 }
 
-/** Lints a file of either kind. */
+/**
+ * Lints a trust_restrictions file or an instances file (told apart by content): findings with rule
+ * id, severity, line, column and, where safe, a fix.
+ *
+ * @param input - The file's name (Elasticsearch picks the parser from its extension) and text.
+ * @param options - Certificates to check the file against (`lint --certs`).
+ * @returns The kind of file and its findings in reading order.
+ * @example
+ * ```ts
+ * const { findings } = lintFile({ fileName: "trust.yml", text });
+ * for (const f of findings) console.log(`trust.yml:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${f.message}`);
+ * ```
+ */
 export function lintFile(input: LintInput, options: LintOptions = {}): LintResult {
   if (isInstancesFile(input.text)) return { kind: "instances", findings: lintInstances(input.text) };
   return { kind: "trust_restrictions", findings: lintTrustRestrictions(input, options) };
@@ -48,7 +60,16 @@ export function isInstancesFile(text: string): boolean {
   return /^instances[ \t]*:/m.test(text);
 }
 
-/** The instances validator's diagnostics, as findings (same rule ids; the YAML path joins the message). */
+/**
+ * The instances validator's diagnostics, as lint findings (same rule ids; the YAML path joins the message).
+ *
+ * @param text - An instances.yaml's text.
+ * @returns The findings in reading order.
+ * @example
+ * ```ts
+ * lintInstances("instances:\n  - name: node1\n    ip: 10.0.0.300\n")[0]?.rule; // the invalid-IP rule
+ * ```
+ */
 export function lintInstances(text: string): LintFinding[] {
   const result = parseInstances(text);
   return sortFindings(
@@ -62,6 +83,19 @@ export function lintInstances(text: string): LintFinding[] {
   );
 }
 
+/**
+ * Lints a trust_restrictions file: whether Elasticsearch would load it (extension, YAML, unquoted
+ * `*` aliases, nulls, invalid patterns) and the mistakes that make it trust the wrong peers
+ * (placeholders, match-everything and redundant patterns, patterns no convention name can match, …).
+ *
+ * @param input - The file's name and text.
+ * @param options - Certificates to check the patterns against.
+ * @returns The findings in reading order.
+ * @example
+ * ```ts
+ * const findings = lintTrustRestrictions({ fileName: "trust_restrictions.yml", text: "trust.subject_name: [ '*.node.c1.cluster.s1.account' ]" });
+ * ```
+ */
 export function lintTrustRestrictions(input: LintInput, options: LintOptions = {}): LintFinding[] {
   const { fileName, text } = input;
   const findings: LintFinding[] = [];
@@ -117,8 +151,17 @@ const MAX_FIX_ROUNDS = 8;
 
 /**
  * Applies the safe fixes (quote an alias item, remove a documentation callout, trim spaces in a
- * quoted pattern, drop an exact duplicate), re-linting after each round. A round that would leave
- * more errors than before is discarded.
+ * quoted pattern, drop an exact duplicate), keeping comments, re-linting after each round. A round
+ * that would leave more errors than before is discarded.
+ *
+ * @param input - The file's name and text.
+ * @param options - As for `lintFile`.
+ * @returns The fixed text, the findings fixed, and the lint of the fixed text.
+ * @example
+ * ```ts
+ * const { text: fixed, applied } = fixFile({ fileName: "trust.yml", text });
+ * if (applied.length > 0) await writeFile("trust.yml", fixed);
+ * ```
  */
 export function fixFile(input: LintInput, options: LintOptions = {}): FixOutcome {
   let text = input.text;

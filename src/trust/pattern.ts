@@ -41,8 +41,19 @@ export function unclosedRegexReason(text: string): string {
 }
 
 /**
- * Compiles one pattern. Throws OthernameError: PATTERN_UNCLOSED_REGEX, PATTERN_SYNTAX (a
- * `PatternSyntaxError` with the position inside the regex) or PATTERN_TOO_COMPLEX.
+ * Compiles one trust pattern as Elasticsearch does: a wildcard (`*`, `?`, `\\x`) or a `/…/` Lucene
+ * regular expression, to a bounded automaton over code points (never a backtracking RegExp).
+ *
+ * @param text - The pattern.
+ * @param options - The determinization limit (default 10,000 states, Lucene's).
+ * @returns The compiled pattern: its text, kind, minimal DFA and Elasticsearch surprises (`warnings`).
+ * @throws OthernameError PATTERN_UNCLOSED_REGEX, PATTERN_SYNTAX (with the position inside the regex) or
+ *   PATTERN_TOO_COMPLEX.
+ * @example
+ * ```ts
+ * compilePattern("/n<1-12>\\.node\\.c1/").kind;    // "regex"
+ * compilePattern("𝕏.node.*").warnings;           // a literal outside the BMP never matches in Elasticsearch
+ * ```
  */
 export function compilePattern(text: string, options: PatternOptions = {}): CompiledPattern {
   const maxStates = options.maxStates ?? DEFAULT_MAX_DFA_STATES;
@@ -129,7 +140,22 @@ export interface PatternMatcher {
 
 export const DEFAULT_MAX_UNION_STATES = 100_000;
 
-/** Compiles every pattern (any invalid one throws, as Elasticsearch refuses the whole file) and their union. */
+/**
+ * Compiles every pattern of a file (any invalid one throws, as Elasticsearch refuses the whole file)
+ * and their union, so a name is matched once against all patterns and the first pattern in file
+ * order that matches is named.
+ *
+ * @param texts - The patterns in file order.
+ * @param options - Per-pattern and union state limits.
+ * @returns The matcher: `firstMatch(name)` (file-order index or -1), `matches(name)` and the compiled patterns.
+ * @throws OthernameError as `compilePattern`.
+ * @example
+ * ```ts
+ * const matcher = compileMatcher(["*.node.eu.cluster.s1.account", "*.node.us.cluster.s1.account"]);
+ * matcher.firstMatch("n1.node.us.cluster.s1.account"); // 1
+ * matcher.matches("n1.node.ap.cluster.s1.account");    // false
+ * ```
+ */
 export function compileMatcher(texts: readonly string[], options: MatcherOptions = {}): PatternMatcher {
   const patterns = texts.map((text) => compilePattern(text, options));
   return matcherFor(patterns, options);

@@ -65,7 +65,18 @@ class LoadFailure extends Error {
   }
 }
 
-/** Reads the patterns of a trust_restrictions file without compiling them. */
+/**
+ * Reads the patterns of a trust_restrictions file without compiling them (nested and flat keys alike,
+ * a scalar split on commas as Elasticsearch splits it).
+ *
+ * @param input - The file's name and text.
+ * @returns `{ ok: true, patterns }` with their source positions, or `{ ok: false, reason }`.
+ * @example
+ * ```ts
+ * const read = readTrustRestrictions({ fileName: "trust.yml", text });
+ * if (read.ok) read.patterns.map((p) => p.text);
+ * ```
+ */
 export function readTrustRestrictions(input: { readonly fileName: string; readonly text: string }): TrustRestrictionsRead {
   const { fileName, text } = input;
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
@@ -99,7 +110,20 @@ export function readTrustRestrictions(input: { readonly fileName: string; readon
   }
 }
 
-/** Reads and compiles a trust_restrictions file: any invalid pattern refuses the whole file, as in Elasticsearch. */
+/**
+ * Loads a trust_restrictions file exactly as Elasticsearch loads the setting
+ * `xpack.security.transport.ssl.trust_restrictions.path`, and compiles it: any invalid pattern
+ * refuses the whole file, as in Elasticsearch.
+ *
+ * @param input - The file's name (its extension picks YAML or JSON) and text.
+ * @param options - Pattern and union state limits.
+ * @returns `{ ok: true, patterns, matcher }`, or `{ ok: false, reason }` in Elasticsearch's terms.
+ * @example
+ * ```ts
+ * const loaded = loadTrustRestrictions({ fileName: "trust.yml", text: 'trust.subject_name: ["*.node.c1.cluster.s1.account"]' });
+ * if (loaded.ok) loaded.matcher.firstMatch("n1.node.c1.cluster.s1.account");
+ * ```
+ */
 export function loadTrustRestrictions(input: { readonly fileName: string; readonly text: string }, options: MatcherOptions = {}): TrustRestrictionsLoad {
   const read = readTrustRestrictions(input);
   if (!read.ok) return read;

@@ -30,7 +30,20 @@ const PEM_LABELS: Readonly<Record<PrivateKeyFormat, string>> = {
   sec1: "EC PRIVATE KEY",
 };
 
-/** The key as PEM text; see ExportPrivateKeyOptions for the forms. */
+/**
+ * The key as PEM text: PKCS#8 `PRIVATE KEY` by default (what Logstash and others need), PKCS#1 or
+ * SEC1 on request (certutil's form), encrypted when a password is given.
+ *
+ * @param key - The key to export.
+ * @param options - `format` (`pkcs8` or `pkcs1`) and an optional `password`.
+ * @returns PEM text.
+ * @throws OthernameError KEY_FORMAT_UNSUPPORTED when the form cannot hold this key.
+ * @example
+ * ```ts
+ * const pem = exportPrivateKeyPem(key, { format: "pkcs8", password: "secret" });
+ * const again = readPrivateKey(new TextEncoder().encode(pem), { source: "node1.key", password: "secret" });
+ * ```
+ */
 export function exportPrivateKeyPem(key: PrivateKey, options: ExportPrivateKeyOptions = {}): string {
   const format = options.format ?? "pkcs8";
   const password = options.password;
@@ -44,7 +57,18 @@ export function exportPrivateKeyPem(key: PrivateKey, options: ExportPrivateKeyOp
   return encodePem(PEM_LABELS[format], encrypted.body, encrypted.headers);
 }
 
-/** The key as DER. Only PKCS#8 can be encrypted in DER (the legacy form lives in PEM headers). */
+/**
+ * The key as DER. Only PKCS#8 can be encrypted in DER (the legacy encryption lives in PEM headers).
+ *
+ * @param key - The key to export.
+ * @param options - `format` and an optional `password` (PKCS#8 only).
+ * @returns DER bytes.
+ * @throws OthernameError KEY_FORMAT_UNSUPPORTED.
+ * @example
+ * ```ts
+ * const der = exportPrivateKeyDer(key, { format: "pkcs8" });
+ * ```
+ */
 export function exportPrivateKeyDer(key: PrivateKey, options: ExportPrivateKeyOptions = {}): Uint8Array {
   const format = options.format ?? "pkcs8";
   if (format === "pkcs8") return options.password === undefined ? key.pkcs8.slice() : encryptPkcs8(key, options.password);

@@ -18,7 +18,19 @@ const specs: Readonly<Record<string, KeySpec>> = {
   "ec:p384": Object.freeze({ algorithm: "ec", curve: "P-384" }),
 };
 
-/** Parses `rsa:2048`-style text (case-insensitive); undefined or empty text gives the default. */
+/**
+ * Parses `--key` text: `rsa:2048` (the default), `rsa:3072`, `rsa:4096`, `ec:p256`, `ec:p384`,
+ * case-insensitive; undefined or empty text gives the default.
+ *
+ * @param text - The flag's value.
+ * @param options - `flag` names the flag in the error message.
+ * @returns The key spec.
+ * @throws OthernameError KEY_SPEC_INVALID, naming the choices.
+ * @example
+ * ```ts
+ * parseKeySpec("EC:P256"); // { algorithm: "ec", curve: "P-256" }
+ * ```
+ */
 export function parseKeySpec(text: string | undefined, options: { readonly flag?: string } = {}): KeySpec {
   const flag = options.flag ?? "--key";
   const trimmed = (text ?? "").trim();
@@ -33,14 +45,30 @@ export function parseKeySpec(text: string | undefined, options: { readonly flag?
   return spec;
 }
 
-/** The `--key` text for a spec, e.g. "ec:p256". */
+/**
+ * The `--key` text for a spec, the inverse of `parseKeySpec`.
+ *
+ * @param spec - A key spec.
+ * @returns Text such as `ec:p256` or `rsa:2048`.
+ * @example
+ * ```ts
+ * formatKeySpec({ algorithm: "rsa", bits: 4096 }); // "rsa:4096"
+ * ```
+ */
 export function formatKeySpec(spec: KeySpec): string {
   return spec.algorithm === "rsa" ? `rsa:${spec.bits}` : `ec:${spec.curve.replace("-", "").toLowerCase()}`;
 }
 
 /**
- * Generates a key with Node's asynchronous generateKeyPair: the work runs on the libuv thread
- * pool, so several keys generate in parallel without blocking the event loop.
+ * Generates a private key with Node's asynchronous generateKeyPair: the work runs on the libuv
+ * thread pool, so several keys generate in parallel without blocking the event loop.
+ *
+ * @param spec - RSA with its size, or EC with its curve (see `parseKeySpec`).
+ * @returns The new key.
+ * @example
+ * ```ts
+ * const key = await generateKey(parseKeySpec("ec:p256"));
+ * ```
  */
 export async function generateKey(spec: KeySpec): Promise<PrivateKey> {
   const encoding = {

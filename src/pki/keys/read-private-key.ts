@@ -53,9 +53,19 @@ const LABEL_DESCRIPTIONS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Reads a private key from PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, legacy encrypted PEM) or
- * DER (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1). Throws only OthernameError, with messages
- * `cannot read private key <source>: <reason>`.
+ * Reads a private key from PEM (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1, legacy DEK-Info encrypted
+ * PEM) or DER (PKCS#8, encrypted PKCS#8, PKCS#1, SEC1).
+ *
+ * @param bytes - The key file's contents.
+ * @param options - `source` names the file in messages; `password` decrypts an encrypted key.
+ * @returns The key.
+ * @throws OthernameError only, with messages `cannot read private key <source>: <reason>` (e.g.
+ *   KEY_PASSWORD_REQUIRED, KEY_WRONG_PASSWORD, KEY_MALFORMED, KEY_UNSUPPORTED_ALGORITHM,
+ *   KEY_ITERATIONS_TOO_HIGH).
+ * @example
+ * ```ts
+ * const key = readPrivateKey(await readFile("node1.key"), { source: "node1.key", password: "secret" });
+ * ```
  */
 export function readPrivateKey(bytes: Uint8Array, options: ReadPrivateKeyOptions): PrivateKey {
   try {

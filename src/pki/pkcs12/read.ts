@@ -56,9 +56,21 @@ export interface ReadPkcs12Options {
 }
 
 /**
- * Reads a PFX (RFC 7292): verifies the MAC, decrypts the contents and keys, and pairs keys with
- * their certificates. Errors: NOT_PKCS12, PKCS12_CORRUPT, PKCS12_WRONG_PASSWORD,
- * PKCS12_UNSUPPORTED_ALGORITHM (naming the OID), PKCS12_LIMIT_EXCEEDED.
+ * Reads a PFX (RFC 7292) as OpenSSL, Java keytool, certutil and Windows write it: verifies the MAC
+ * (HMAC or PBMAC1), decrypts the contents and keys (PBES2 and the PKCS#12 PBEs incl. RC2), and pairs
+ * keys with their certificates. Iteration counts are capped before any work (hostile files).
+ *
+ * @param bytes - The PKCS#12 file.
+ * @param password - The password; `""` is the empty password (the absent one is also tried, as OpenSSL does).
+ * @param options - Limits and the source name used in messages.
+ * @returns The keys, certificates (with friendlyName, localKeyId, trusted flag) of the file.
+ * @throws OthernameError NOT_PKCS12, PKCS12_CORRUPT, PKCS12_WRONG_PASSWORD, PKCS12_UNSUPPORTED_ALGORITHM
+ *   (naming the OID), PKCS12_LIMIT_EXCEEDED.
+ * @example
+ * ```ts
+ * const contents = await readPkcs12(await readFile("elastic-certificates.p12"), "");
+ * contents.keys[0]?.alias; // "instance"
+ * ```
  */
 export async function readPkcs12(bytes: Uint8Array, password: string, options: ReadPkcs12Options = {}): Promise<Pkcs12Contents> {
   const failures = new Pkcs12Failures(options.source ?? "data");

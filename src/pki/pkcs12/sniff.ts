@@ -1,7 +1,14 @@
 /**
  * Cheap structural sniff for format detection: does `bytes` start like a PFX (RFC 7292 §4),
- * `SEQUENCE { INTEGER 3, SEQUENCE { OBJECT IDENTIFIER pkcs7-data | pkcs7-signedData, ... } ... }`?
+ * `SEQUENCE { INTEGER 3, SEQUENCE { OBJECT IDENTIFIER pkcs7-data | pkcs7-signedData, … } … }`?
  * Looks at no more than the first few dozen bytes; a truncated PFX still sniffs as PKCS#12.
+ *
+ * @param bytes - A file's contents.
+ * @returns Whether to read the file as PKCS#12.
+ * @example
+ * ```ts
+ * if (isPkcs12(bytes)) await readPkcs12(bytes, password);
+ * ```
  */
 export function isPkcs12(bytes: Uint8Array): boolean {
   let p = 0;

@@ -47,9 +47,21 @@ const SALT_BYTES = 16;
 
 /**
  * Writes a PFX as JDK 17 does: the key in a PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) shrouded key
- * bag with friendlyName = alias and a localKeyId shared with its certificate; all certificates in
- * one PBES2-encrypted EncryptedData; trusted certificates carrying Oracle's trusted-key-usage
- * attribute (anyExtendedKeyUsage) so keytool lists trustedCertEntry; an HMAC-SHA256 MAC. DER.
+ * bag with friendlyName = alias and a localKeyId shared with its certificate; all certificates in one
+ * PBES2-encrypted EncryptedData; trusted certificates carrying Oracle's trusted-key-usage attribute
+ * (anyExtendedKeyUsage) so keytool lists trustedCertEntry; an HMAC-SHA256 MAC. Strict DER.
+ *
+ * @param input - The key entry (PKCS#8 key, certificate, chain, alias) and trusted certificates.
+ * @param password - The keystore password.
+ * @param options - `legacy` for the RC2/3DES/SHA-1 form old readers need, iteration counts.
+ * @returns The PKCS#12 bytes.
+ * @throws OthernameError PKCS12_INVALID_INPUT or PKCS12_INVALID_OPTION.
+ * @example
+ * ```ts
+ * const p12 = await writePkcs12({ key: { pkcs8: key.pkcs8, certificate: der, alias: "node1" },
+ *   trustedCertificates: [{ der: caDer, alias: "ca" }] }, "changeit");
+ * const contents = await readPkcs12(p12, "changeit");
+ * ```
  */
 export async function writePkcs12(input: WritePkcs12Input, password: string, options: WritePkcs12Options = {}): Promise<Uint8Array> {
   const iterations = options.iterations ?? DEFAULT_ITERATIONS;
