@@ -17,6 +17,8 @@ export interface CaSourceArgs {
   readonly caKey?: string | undefined;
   readonly caPassFile?: string | undefined;
   readonly caPassEnv?: string | undefined;
+  /** `--ca-pass VALUE` (certutil parity; the command warns). */
+  readonly caPass?: string | undefined;
 }
 
 const CA_FLAGS = { file: "--ca-pass-file", env: "--ca-pass-env" } as const;
@@ -71,7 +73,7 @@ const NEEDS_PASSWORD = new Set(["PASSWORD_REQUIRED", "KEY_PASSWORD_REQUIRED"]);
 
 async function readWithPassword(path: string, what: string, args: CaSourceArgs, ctx: CommandContext): Promise<CryptoFile> {
   const bytes = await readInputFile(path, ctx.io.cwd, what);
-  const given = await resolvePassword({ file: args.caPassFile, env: args.caPassEnv, flags: CA_FLAGS }, { ...ctx.io });
+  const given = await resolvePassword({ file: args.caPassFile, env: args.caPassEnv, value: args.caPass, flags: CA_FLAGS }, { ...ctx.io });
   try {
     return await readCryptoFile(bytes, { source: path, password: given });
   } catch (error) {

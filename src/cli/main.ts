@@ -6,12 +6,14 @@ import type { CommandSpec } from "./command.js";
 import { commands } from "./commands/index.js";
 import { makeContext, type CliIo } from "./context.js";
 import { renderError } from "./render-error.js";
+import { hintForUnknownFlag, normalizeArgv, unknownFlagsIn } from "./argv-conventions.js";
 
 /**
  * Runs othername with `argv` (without node and script) and returns the exit code.
  * Never throws: user mistakes become one line plus a hint, bugs exit 70.
  */
-export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+export async function main(given: readonly string[], io: CliIo): Promise<number> {
+  const argv = normalizeArgv(given);
   const debug = argv.includes("--debug");
   // Fast path: `--version` needs neither yargs nor any command module.
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
@@ -42,6 +44,7 @@ async function runYargs(argv: readonly string[], io: CliIo, debug: boolean): Pro
   const loaded: CommandSpec<never> | undefined = requested ? (await requested.load()).default : undefined;
 
   let pending: Promise<ExitCode> | undefined;
+  let unknownFlags: string[] | undefined;
   let parser: Argv = yargs([...argv])
     .scriptName("othername")
     .usage("$0 <command> [options]\n\nCertificates and trust restrictions for Elasticsearch's otherName convention.")
@@ -58,6 +61,8 @@ async function runYargs(argv: readonly string[], io: CliIo, debug: boolean): Pro
     .fail((message, error) => {
       if (error instanceof OthernameError) throw error;
       if (error) throw error;
+      unknownFlags = unknownFlagsIn(message ?? "");
+      if (unknownFlags) throw new OthernameError("UNKNOWN_OPTION", unknownFlagsMessage(unknownFlags, requested?.name), { kind: "usage" });
       throw new OthernameError("USAGE", message ?? "invalid arguments", {
         kind: "usage",
         hint: "See othername --help, or othername <command> --help.",
@@ -76,13 +81,49 @@ async function runYargs(argv: readonly string[], io: CliIo, debug: boolean): Pro
   }
 
   let helpOrVersion = "";
-  await parser.parseAsync([...argv], {}, (_error, _args, output) => {
-    helpOrVersion = output;
-  });
+  try {
+    const parsed = await parser.parseAsync([...argv], {}, (_error, _args, output) => {
+      helpOrVersion = output;
+    });
+    // Commands with subcommands of their own (ece) leave the handler to their run(), given the parsed arguments.
+    if (!pending && !helpOrVersion && loaded) pending = (loaded as unknown as CommandSpec<Record<string, unknown>>).run(parsed as Record<string, unknown>, makeContext(io, debug));
+  } catch (error) {
+    if (unknownFlags) throw await withUnknownFlagHint(unknownFlags, argv, requested?.name, yargs);
+    throw error;
+  }
   if (helpOrVersion) io.stdout(helpOrVersion.endsWith("\n") ? helpOrVersion : `${helpOrVersion}\n`);
   return pending ? await pending : ExitCode.ok;
 }
 
 function firstPositional(argv: readonly string[]): string | undefined {
   return argv.find((arg) => !arg.startsWith("-"));
+}
+
+function unknownFlagsMessage(names: readonly string[], command: string | undefined): string {
+  const where = command ? `othername ${command}` : "othername";
+  return `unknown option${names.length === 1 ? "" : "s"} for ${where}: ${names.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(", ")}`;
+}
+
+/** The unknown-option error with a hint that says what to type instead, or which command has the flag. */
+async function withUnknownFlagHint(names: readonly string[], argv: readonly string[], command: string | undefined, yargs: (args: string[]) => Argv): Promise<OthernameError> {
+  const options = new Map<string, ReadonlySet<string>>();
+  const optionNames = (builder: (y: Argv) => Argv): Set<string> => {
+    // getOptions() exists on yargs instances but not in @types/yargs.
+    const built = builder(yargs([])) as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } };
+    const declared = built.getOptions();
+    return new Set<string>([...Object.keys(declared.key), ...Object.values(declared.alias).flat()]);
+  };
+  for (const entry of commands) {
+    const module = (await entry.load()) as unknown as { default: CommandSpec<Record<string, unknown>>; subcommands?: Record<string, (y: Argv) => Argv> };
+    if (module.subcommands) for (const [name, builder] of Object.entries(module.subcommands)) options.set(name, optionNames(builder));
+    else options.set(entry.name, optionNames(module.default.builder));
+  }
+  // The deepest command named on the command line: "ece trust show" rather than "ece".
+  const words = argv.filter((arg) => !arg.startsWith("-"));
+  const label = [...options.keys()].filter((name) => words.join(" ").startsWith(name)).sort((a, b) => b.length - a.length)[0] ?? command;
+  const hints = names.map((name) => hintForUnknownFlag(name, argv, label, options)).filter((h): h is string => h !== undefined);
+  return new OthernameError("UNKNOWN_OPTION", unknownFlagsMessage(names, label), {
+    kind: "usage",
+    hint: hints.length > 0 ? hints.join(" ") : `See ${label ? `othername ${label} --help` : "othername --help"} for the options.`,
+  });
 }

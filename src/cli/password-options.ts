@@ -36,3 +36,11 @@ export function passwordOptions(yargs: Argv, spec: PasswordOptionSpec = {}): Arg
   }
   return result;
 }
+
+/**
+ * The warning for a password given as a flag value: argv is visible to other users (ps).
+ * An empty password reveals nothing, so `--pass ""` does not warn.
+ */
+export function warnPassOnCommandLine(ctx: { warn(message: string): void }, value: string | undefined, flag: string): void {
+  if (value !== undefined && value !== "") ctx.warn(`${flag} puts the password on the command line, where other users can see it; prefer ${flag}-file or ${flag}-env`);
+}

@@ -1,7 +1,7 @@
 import { OthernameError } from "../errors.js";
 import { resolvePassword } from "../io/password.js";
 import type { CommandContext } from "./context.js";
-import type { PasswordArgs } from "./password-options.js";
+import { warnPassOnCommandLine, type PasswordArgs } from "./password-options.js";
 
 /** Errors that mean "this file needs a password you did not give". */
 const NEEDS_PASSWORD: ReadonlySet<string> = new Set(["PASSWORD_REQUIRED", "KEY_PASSWORD_REQUIRED"]);
@@ -11,7 +11,7 @@ const NEEDS_PASSWORD: ReadonlySet<string> = new Set(["PASSWORD_REQUIRED", "KEY_P
  * given and the file turns out to need one, asks for it on a terminal and reads again.
  */
 export async function readWithPassword<T>(path: string, args: PasswordArgs, ctx: CommandContext, read: (password: string | undefined) => Promise<T>): Promise<T> {
-  if (args.pass !== undefined) ctx.warn("--pass puts the password in the process list; prefer --pass-file or --pass-env");
+  warnPassOnCommandLine(ctx, args.pass, "--pass");
   const given = await resolvePassword({ file: args["pass-file"], env: args["pass-env"], value: args.pass }, ctx.io);
   try {
     return await read(given);

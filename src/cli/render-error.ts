@@ -1,9 +1,10 @@
 import { OthernameError } from "../errors.js";
+import { errnoInWords } from "./errno-words.js";
 
 /** The text a user sees for an error: one line, a hint, and the stack only with --debug. */
 export function renderError(error: unknown, debug: boolean): string {
   if (error instanceof OthernameError && error.kind !== "internal") {
-    let text = `othername: error: ${error.message}\n`;
+    let text = `othername: error: ${errnoInWords(error.message)}\n`;
     if (error.hint) text += `  hint: ${error.hint}\n`;
     if (debug && error.stack) text += `${error.stack}\n`;
     return text;

@@ -68,7 +68,7 @@ interface ProbeJson {
 }
 
 async function probe(port: number, args: string[]) {
-  const r = await runCli(["probe", `127.0.0.1:${port}`, "--ca", "ca.crt", "--at", PROBE_TIME, "--timeout", "5000", "--json", ...args], { cwd: dir });
+  const r = await runCli(["probe", `127.0.0.1:${port}`, "--ca", "ca.crt", "--at", PROBE_TIME, "--timeout", "5s", "--json", ...args], { cwd: dir });
   return { ...r, json: r.stdout ? (JSON.parse(r.stdout) as ProbeJson) : undefined };
 }
 
@@ -192,7 +192,7 @@ describe("othername probe", () => {
     await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
     try {
       const port = (plain.address() as { port: number }).port;
-      const r = await runCli(["probe", `127.0.0.1:${port}`, "--ca", "ca.crt", "--restrictions", "c1.yml", "--timeout", "3000"], { cwd: dir });
+      const r = await runCli(["probe", `127.0.0.1:${port}`, "--ca", "ca.crt", "--restrictions", "c1.yml", "--timeout", "3s"], { cwd: dir });
       expect(r.code).toBe(4);
       expect(r.stdout).toBe("");
     } finally {
@@ -207,7 +207,7 @@ describe("othername probe", () => {
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     try {
       const port = (silent.address() as { port: number }).port;
-      const r = await runCli(["probe", `127.0.0.1:${port}`, "--ca", "ca.crt", "--restrictions", "c1.yml", "--timeout", "300"], { cwd: dir });
+      const r = await runCli(["probe", `127.0.0.1:${port}`, "--ca", "ca.crt", "--restrictions", "c1.yml", "--timeout", "300ms"], { cwd: dir });
       expect(r.code).toBe(4);
       expect(r.stderr).toContain("within 300 ms");
     } finally {

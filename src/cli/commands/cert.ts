@@ -5,13 +5,18 @@ import type { CommandContext } from "../context.js";
 import { ExitCode, OthernameError } from "../../errors.js";
 import { coreCount } from "../../io/thread-pool.js";
 import { noteThreadPool } from "../generation-output.js";
+import { keyOptions, keyText } from "../key-options.js";
+import { wholeNumberOption } from "../number-option.js";
+import { warnPassOnCommandLine } from "../password-options.js";
+import { instanceFlagsGiven, type SingleInstanceArgs } from "../single-instance.js";
+import { sanList } from "../render/san-list.js";
 
 /**
  * `othername cert`: one key and certificate per instance of an instances.yaml (CLI.md), in
  * certutil's bundle layout, signed by a CA (`--ca`, `--ca-cert`/`--ca-key`) or self-signed.
  */
-interface CertArgs {
-  readonly in: string;
+interface CertArgs extends SingleInstanceArgs {
+  readonly in?: string;
   readonly ca?: string;
   readonly caCert?: string;
   readonly caKey?: string;
@@ -20,6 +25,10 @@ interface CertArgs {
   readonly pem?: boolean;
   readonly days: number;
   readonly key?: string;
+  readonly keysize?: number;
+  readonly keepCaKey?: boolean;
+  readonly caDn?: string;
+  readonly caPass?: string;
   readonly passFile?: string;
   readonly passEnv?: string;
   readonly pass?: string;
@@ -37,8 +46,17 @@ export default defineCommand<CertArgs>({
   command: "cert",
   describe: "Generate a key and certificate per instance of an instances.yaml",
   builder: (y) =>
-    passwordOptions(passwordOptions(y, { purpose: "Password of the .p12 files (or to encrypt PEM keys)" }), { prefix: "ca-", purpose: "Password of the CA keystore or key" })
-      .option("in", { type: "string", demandOption: true, describe: "instances.yaml (certutil format, plus cluster:/scope:)", requiresArg: true })
+    keyOptions(passwordOptions(passwordOptions(y, { purpose: "Password of the .p12 files (or to encrypt PEM keys)" }), { prefix: "ca-", value: true, purpose: "Password of the CA keystore or key" }))
+      .option("in", { type: "string", describe: "instances.yaml (certutil format, plus cluster:/scope:)", requiresArg: true })
+      .option("name", { type: "string", describe: "One instance without a file (certutil's single mode): its name", requiresArg: true, group: "One instance (instead of --in):" })
+      .option("dns", { type: "string", array: true, describe: "DNS names of --name (repeat or comma-separate)", requiresArg: true, group: "One instance (instead of --in):" })
+      .option("ip", { type: "string", array: true, describe: "IP addresses of --name (repeat or comma-separate)", requiresArg: true, group: "One instance (instead of --in):" })
+      .option("cn", { type: "string", array: true, describe: "otherName common names of --name (default: derived from --cluster and --scope)", requiresArg: true, group: "One instance (instead of --in):" })
+      .option("filename", { type: "string", describe: "File stem of --name's files (default: the name)", requiresArg: true, group: "One instance (instead of --in):" })
+      .option("cluster", { type: "string", describe: "Cluster id, for the derived otherName <name>.node.<cluster>.cluster.<scope>", requiresArg: true, group: "One instance (instead of --in):" })
+      .option("scope", { type: "string", describe: "Scope id, for the derived otherName", requiresArg: true, group: "One instance (instead of --in):" })
+      .option("keep-ca-key", { type: "boolean", describe: "Without a CA option: also write the generated CA's key (ca/ca.key or ca/ca.p12)" })
+      .option("ca-dn", { type: "string", describe: "Without a CA option: subject DN of the generated CA", requiresArg: true })
       .option("ca", { type: "string", describe: "CA keystore (PKCS#12) holding the CA certificate and key", requiresArg: true })
       .option("ca-cert", { type: "string", describe: "CA certificate (PEM or DER)", requiresArg: true })
       .option("ca-key", { type: "string", describe: "CA private key (PEM or DER, encrypted keys too)", requiresArg: true })
@@ -46,22 +64,23 @@ export default defineCommand<CertArgs>({
       .option("out", { type: "string", demandOption: true, describe: "Output: a directory, or a file ending in .zip", requiresArg: true })
       .option("pem", { type: "boolean", describe: "Write <name>.crt and <name>.key instead of <name>.p12" })
       .option("days", { type: "number", default: 1095, describe: "Validity in days (certutil's default: 3 years)", requiresArg: true })
-      .option("key", { type: "string", describe: "Key type: rsa:2048 (default), rsa:3072, rsa:4096, ec:p256, ec:p384", requiresArg: true })
       .option("key-format", { choices: ["pkcs8", "pkcs1"] as const, default: "pkcs8" as const, describe: "PEM key form: pkcs8 (Logstash needs it) or pkcs1 (certutil's)" })
       .option("jobs", { type: "number", describe: "Keys generated in parallel (default: number of cores)", requiresArg: true })
       .option("force", { type: "boolean", describe: "Replace existing output files" })
       .option("dry-run", { type: "boolean", describe: "Validate and print the plan; generate and write nothing" })
       .option("json", { type: "boolean", describe: "Print one JSON document on stdout" })
-      .option("quiet", { type: "boolean", alias: "q", describe: "No progress and no summary" })
-      .conflicts("ca", ["ca-cert", "ca-key", "self-signed"])
-      .conflicts("self-signed", ["ca-cert", "ca-key"])
+      .option("quiet", { type: "boolean", alias: ["q", "s", "silent"], describe: "No progress and no summary (certutil: -s, --silent)" })
+      .conflicts("ca", ["ca-cert", "ca-key", "self-signed", "keep-ca-key", "ca-dn"])
+      .conflicts("self-signed", ["ca-cert", "ca-key", "keep-ca-key", "ca-dn"])
+      .conflicts("ca-cert", ["keep-ca-key", "ca-dn"])
       .example("$0 cert --in instances.yml --ca elastic-stack-ca.p12 --out certificate-bundle.zip", "PKCS#12 per node, certutil's layout")
       .example("$0 cert --in instances.yml --ca-cert ca/ca.crt --ca-key ca/ca.key --pem --out certs/", "PEM certificate and PKCS#8 key per node")
-      .example("$0 cert --in instances.yml --ca ca.p12 --out certs/ --dry-run --json", "Show the subjects, names and files without generating"),
+      .example("$0 cert --in instances.yml --ca ca.p12 --out certs/ --dry-run --json", "Show the subjects, names and files without generating")
+      .example("$0 cert --name node1 --dns node1.example.com --ip 10.0.0.1 --cluster abc --scope s1 --ca ca.p12 --out node1.zip", "One instance without a file, as certutil's single mode")
+      .example("$0 cert --in instances.yml --out certs.zip --keep-ca-key", "No CA given: generate one too (ca/ca.crt, and ca/ca.p12 with --keep-ca-key)"),
   run: async (args, ctx) => {
     // Before any crypto or pooled I/O of ours: libuv sizes its pool once, on first use.
-    const jobs = args.jobs ?? coreCount();
-    if (!Number.isInteger(jobs) || jobs < 1 || jobs > 1024) throw usage("--jobs", `"${args.jobs}" is not a whole number from 1 to 1024`);
+    const jobs = args.jobs === undefined ? coreCount() : wholeNumberOption("--jobs", args.jobs, { min: 1, max: 1024, command: "cert" });
     noteThreadPool(ctx, jobs);
     return runCert(args, ctx, jobs);
   },
@@ -75,38 +94,82 @@ async function runCert(args: CertArgs, ctx: CommandContext, jobs: number): Promi
   const { resolvePassword } = await import("../../io/password.js");
   const { assertOutputsFree, writeBundle } = await import("../../io/bundle.js");
   const { loadIssuer } = await import("../ca-source.js");
+  const { createAutoCa } = await import("../auto-ca.js");
   const { reportDiagnostics, progressReporter, toBundleFiles } = await import("../generation-output.js");
 
   const sources = [args.ca !== undefined, args.caCert !== undefined || args.caKey !== undefined, Boolean(args.selfSigned)].filter(Boolean).length;
-  if (sources !== 1) {
-    throw new OthernameError("USAGE", "missing or conflicting CA: give exactly one of --ca, --ca-cert with --ca-key, or --self-signed", {
+  if (sources > 1) {
+    throw new OthernameError("USAGE", "conflicting CA options: give one of --ca, --ca-cert with --ca-key, or --self-signed (or none to generate a CA)", {
       kind: "usage",
       hint: "e.g. othername cert --in instances.yml --ca elastic-stack-ca.p12 --out certs.zip",
     });
   }
-  if (!Number.isInteger(args.days) || args.days < 1 || args.days > 36500) throw usage("--days", `"${args.days}" is not a whole number of days from 1 to 36500`);
+  // certutil: no CA option means "generate a CA for this bundle".
+  const generateCa = sources === 0;
+  const days = wholeNumberOption("--days", args.days, { min: 1, max: 36500, unit: "days", command: "cert" });
   if (args.keyFormat === "pkcs1" && !args.pem) throw usage("--key-format", "pkcs1 applies to PEM keys; add --pem");
-  const keySpec = parseKeySpec(args.key);
+  const keySpec = parseKeySpec(keyText(args));
+  let caSubject: import("../../pki/distinguished-name.js").DistinguishedName | undefined;
+  if (args.caDn !== undefined) {
+    const { parseDistinguishedName } = await import("../../instances/distinguished-name.js");
+    const dn = parseDistinguishedName(args.caDn);
+    if (!dn.ok) throw usage("--ca-dn", dn.reason);
+    caSubject = dn.dn;
+  }
 
-  const text = new TextDecoder().decode(await readInputFile(args.in, ctx.io.cwd, "instances file"));
-  const parsed = parseInstances(text);
-  reportDiagnostics(args.in, parsed.diagnostics, ctx, { json: Boolean(args.json) });
+  const single = instanceFlagsGiven(args);
+  if (args.in !== undefined && single.length > 0) {
+    throw new OthernameError("USAGE", `conflicting instance options: --in reads the instances from a file, ${single.join(", ")} describe one instance`, {
+      kind: "usage",
+      hint: "Give either --in instances.yml, or --name NAME with its --dns/--ip/--cn (certutil's single mode).",
+    });
+  }
+  if (args.in === undefined && args.name === undefined) {
+    throw new OthernameError("USAGE", "missing instances: give --in instances.yml, or --name NAME for one instance", {
+      kind: "usage",
+      hint: single.length > 0 ? `${single.join(", ")} need --name.` : "e.g. othername cert --name node1 --dns node1.example.com --ca elastic-stack-ca.p12 --out node1.zip",
+    });
+  }
+  let parsed: import("../../instances/validate.js").InstancesResult;
+  if (args.in !== undefined) {
+    const text = new TextDecoder().decode(await readInputFile(args.in, ctx.io.cwd, "instances file"));
+    parsed = parseInstances(text);
+    reportDiagnostics(args.in, parsed.diagnostics, ctx, { json: Boolean(args.json) });
+  } else {
+    const { describeFlagDiagnostic, singleInstanceFailure, singleInstanceYaml } = await import("../single-instance.js");
+    parsed = parseInstances(singleInstanceYaml(args));
+    const failure = singleInstanceFailure(parsed);
+    if (failure) throw failure;
+    for (const d of parsed.diagnostics) ctx.warn(describeFlagDiagnostic(d));
+  }
   if (!parsed.ok) return ExitCode.input; // unreachable: reportDiagnostics throws on errors
-  const plan = planGeneration(parsed.spec, { kind: args.pem ? "pem" : "pkcs12", at: ctx.io.now(), days: args.days });
-  // Self-signed bundles have no CA to ship.
-  const effectivePlan = args.selfSigned ? { ...plan, caFile: undefined, files: plan.files.filter((f) => f !== plan.caFile) } : plan;
+  const plan = planGeneration(parsed.spec, { kind: args.pem ? "pem" : "pkcs12", at: ctx.io.now(), days });
+  const { AUTO_CA_FILES } = await import("../auto-ca.js");
+  const keepCaKey = args.keepCaKey ? (args.pem ? "pem" : "pkcs12") : "none";
+  const autoCaFiles = generateCa ? [AUTO_CA_FILES.certificate, ...(keepCaKey === "pem" ? [AUTO_CA_FILES.pemKey] : keepCaKey === "pkcs12" ? [AUTO_CA_FILES.pkcs12] : [])] : [];
+  // Self-signed bundles have no CA to ship; a generated CA ships its certificate (and key on request).
+  const effectivePlan = args.selfSigned
+    ? { ...plan, caFile: undefined, files: plan.files.filter((f) => f !== plan.caFile) }
+    : generateCa
+      ? { ...plan, caFile: AUTO_CA_FILES.certificate, files: [...autoCaFiles, ...plan.files.filter((f) => f !== plan.caFile)] }
+      : plan;
 
   if (args.dryRun) {
-    printResult(ctx, args, effectivePlan, { dryRun: true, location: resolve(ctx.io.cwd, args.out), issuer: undefined });
+    printResult(ctx, args, effectivePlan, { dryRun: true, location: resolve(ctx.io.cwd, args.out), issuer: generateCa ? "a CA generated for this bundle" : undefined, days });
     return ExitCode.ok;
   }
   await assertOutputsFree(effectivePlan.files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force) });
-  if (args.pass !== undefined) ctx.warn("--pass puts the password on the command line, where other users can see it; prefer --pass-file or --pass-env");
-  const issuer = args.selfSigned ? undefined : await loadIssuer(args, ctx);
+  warnPassOnCommandLine(ctx, args.pass, "--pass");
+  warnPassOnCommandLine(ctx, args.caPass, "--ca-pass");
+  const loaded = args.selfSigned || generateCa ? undefined : await loadIssuer(args, ctx);
   const password = await resolvePassword(
     { file: args.passFile, env: args.passEnv, value: args.pass, ...(args.pem ? {} : { prompt: "Enter password for the node .p12 files (empty for none): " }) },
     { ...ctx.io },
   );
+  const autoCa = generateCa
+    ? await createAutoCa({ keySpec, subject: caSubject, notBefore: plan.notBefore, notAfter: plan.notAfter, keepKey: keepCaKey, password })
+    : undefined;
+  const issuer = loaded ?? autoCa?.issuer;
   const pkcs12 = args.pem ? undefined : await loadPkcs12Writer();
 
   const progress = progressReporter(ctx, { enabled: ctx.io.stderrIsTTY && !args.json && !args.quiet });
@@ -125,8 +188,12 @@ async function runCert(args: CertArgs, ctx: CommandContext, jobs: number): Promi
   } finally {
     progress.finish();
   }
-  const written = await writeBundle(toBundleFiles(result.files), { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at: plan.notBefore });
-  printResult(ctx, args, effectivePlan, { dryRun: false, location: written.location, issuer: issuer?.certificate.subject, passwordSet: password !== undefined && password !== "" });
+  const files = autoCa ? [...autoCa.files, ...toBundleFiles(result.files.filter((f) => f.path !== AUTO_CA_FILES.certificate))] : toBundleFiles(result.files);
+  const written = await writeBundle(files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at: plan.notBefore });
+  if (autoCa && !args.json && !args.quiet) {
+    ctx.note(`No CA option given: generated CA ${issuer?.certificate.subject} for this bundle (${autoCaFiles.join(", ")})${keepCaKey === "none" ? "; its key was not kept (--keep-ca-key keeps it)" : ""}.`);
+  }
+  printResult(ctx, args, effectivePlan, { dryRun: false, location: written.location, issuer: issuer?.certificate.subject, passwordSet: password !== undefined && password !== "", days });
   return ExitCode.ok;
 }
 
@@ -136,7 +203,7 @@ function printResult(
   ctx: CommandContext,
   args: CertArgs,
   plan: Plan,
-  info: { readonly dryRun: boolean; readonly location: string; readonly issuer: string | undefined; readonly passwordSet?: boolean },
+  info: { readonly dryRun: boolean; readonly location: string; readonly issuer: string | undefined; readonly passwordSet?: boolean; readonly days: number },
 ): void {
   if (args.json) {
     ctx.json({
@@ -164,16 +231,11 @@ function printResult(
   ctx.out(info.dryRun ? `Would create ${what} (${by}) in ${info.location}:` : `Created ${what} (${by}) in ${info.location}:`);
   const shown = plan.instances.slice(0, 20);
   for (const i of shown) {
-    const names = [
-      ...i.san.otherNameCommonName.map((n) => `otherName ${n}`),
-      ...i.san.dns.map((n) => `DNS ${n}`),
-      ...i.san.ip.map((n) => `IP ${n}`),
-    ];
-    ctx.out(`  ${i.files.join(", ")}  ${i.subjectText}${names.length ? `  [${names.join(", ")}]` : "  [no subjectAltName]"}`);
+    ctx.out(`  ${i.files.join(", ")}  ${i.subjectText}  [${sanList(i.san)}]`);
   }
   if (count > shown.length) ctx.out(`  … and ${count - shown.length} more`);
   if (plan.caFile) ctx.out(`  ${plan.caFile}  the CA certificate`);
-  ctx.out(`Valid from ${plan.notBefore.toISOString()} until ${plan.notAfter.toISOString()} (${args.days} days).`);
+  ctx.out(`Valid from ${plan.notBefore.toISOString()} until ${plan.notAfter.toISOString()} (${info.days} days).`);
   if (info.dryRun) return;
   const sample = plan.instances[0];
   if (!sample) return;

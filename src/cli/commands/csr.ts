@@ -1,5 +1,6 @@
 import { defineCommand } from "../command.js";
-import { passwordOptions } from "../password-options.js";
+import { passwordOptions, warnPassOnCommandLine } from "../password-options.js";
+import { keyOptions, keyText } from "../key-options.js";
 import { ExitCode } from "../../errors.js";
 import { coreCount } from "../../io/thread-pool.js";
 import { noteThreadPool } from "../generation-output.js";
@@ -10,23 +11,25 @@ interface CsrArgs {
   readonly in: string;
   readonly out: string;
   readonly key?: string;
+  readonly keysize?: number;
   readonly passFile?: string;
   readonly passEnv?: string;
   readonly pass?: string;
   readonly force?: boolean;
   readonly json?: boolean;
+  readonly quiet?: boolean;
 }
 
 export default defineCommand<CsrArgs>({
   command: "csr",
   describe: "Generate keys and certificate signing requests from an instances.yaml",
   builder: (y) =>
-    passwordOptions(y, { purpose: "Password to encrypt the keys" })
+    keyOptions(passwordOptions(y, { purpose: "Password to encrypt the keys" }))
       .option("in", { type: "string", demandOption: true, describe: "instances.yaml (certutil format, plus cluster:/scope:)", requiresArg: true })
       .option("out", { type: "string", demandOption: true, describe: "Output: a directory, or a file ending in .zip", requiresArg: true })
-      .option("key", { type: "string", describe: "Key type: rsa:2048 (default), rsa:3072, rsa:4096, ec:p256, ec:p384", requiresArg: true })
       .option("force", { type: "boolean", describe: "Replace existing output files" })
       .option("json", { type: "boolean", describe: "Print one JSON document on stdout" })
+      .option("quiet", { type: "boolean", alias: ["q", "s", "silent"], describe: "No summary (certutil: -s, --silent)" })
       .example("$0 csr --in instances.yml --out csr-bundle.zip", "<name>/<name>.csr and <name>/<name>.key per instance")
       .example("$0 csr --in instances.yml --out requests/ --key ec:p256", "EC keys, written to a directory"),
   run: async (args, ctx) => {
@@ -40,7 +43,7 @@ export default defineCommand<CsrArgs>({
     const { assertOutputsFree, writeBundle } = await import("../../io/bundle.js");
     const { reportDiagnostics, toBundleFiles } = await import("../generation-output.js");
 
-    const keySpec = parseKeySpec(args.key);
+    const keySpec = parseKeySpec(keyText(args));
     const text = new TextDecoder().decode(await readInputFile(args.in, ctx.io.cwd, "instances file"));
     const parsed = parseInstances(text);
     reportDiagnostics(args.in, parsed.diagnostics, ctx, { json: Boolean(args.json) });
@@ -49,7 +52,7 @@ export default defineCommand<CsrArgs>({
     const plan = planGeneration(parsed.spec, { kind: "csr", at, days: 1 });
     await assertOutputsFree(plan.files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force) });
     const csr = await loadCsrWriter();
-    if (args.pass !== undefined) ctx.warn("--pass puts the password on the command line, where other users can see it; prefer --pass-file or --pass-env");
+    warnPassOnCommandLine(ctx, args.pass, "--pass");
     const password = await resolvePassword({ file: args.passFile, env: args.passEnv, value: args.pass }, { ...ctx.io });
     const result = await generateBundle({ plan, keySpec, signing: { kind: "none" }, jobs, keyFormat: "pkcs8", password, csr });
     const written = await writeBundle(toBundleFiles(result.files), { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at });
@@ -61,9 +64,15 @@ export default defineCommand<CsrArgs>({
       return ExitCode.ok;
     }
     ctx.out(`Created ${plan.instances.length} key${plan.instances.length === 1 ? "" : "s"} and certificate signing request${plan.instances.length === 1 ? "" : "s"} in ${written.location}:`);
-    for (const i of plan.instances.slice(0, 20)) ctx.out(`  ${i.files.join(", ")}  ${i.subjectText}`);
+    if (args.quiet) return ExitCode.ok;
+    const { sanList } = await import("../render/san-list.js");
+    for (const i of plan.instances.slice(0, 20)) ctx.out(`  ${i.files.join(", ")}  ${i.subjectText}  [${sanList(i.san)}]`);
     if (plan.instances.length > 20) ctx.out(`  … and ${plan.instances.length - 20} more`);
     ctx.out("Send the .csr files to your CA; keep the .key files (mode 0600) with the nodes.");
+    if (plan.instances.some((i) => i.san.otherNameCommonName.length + i.san.dns.length + i.san.ip.length > 0)) {
+      // openssl x509 -req drops a request's extensions unless told to keep them (OpenSSL 3: -copy_extensions copy).
+      ctx.out("The signer must copy the requested subjectAltName (otherName, DNS, IP) into each certificate: with openssl, `openssl x509 -req -copy_extensions copy …`; without it Elasticsearch sees no otherName and trusts no node.");
+    }
     return ExitCode.ok;
   },
 });

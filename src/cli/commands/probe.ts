@@ -12,7 +12,8 @@ import { OTHER_NAME_FIELD, parseTrustFields } from "../../trust/decide.js";
 import { defineCommand } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { trustRestrictionOptions } from "../trust-options.js";
-import { passwordOptions, type PasswordArgs } from "../password-options.js";
+import { passwordOptions, warnPassOnCommandLine, type PasswordArgs } from "../password-options.js";
+import { parseDurationOption } from "../duration-option.js";
 import { parseAt } from "../parse-at.js";
 import { describe as describeCheck } from "./check.js";
 import { loadRestrictionsFile } from "./match.js";
@@ -26,7 +27,7 @@ interface ProbeArgs extends PasswordArgs {
   readonly restrictions: string;
   readonly fields?: string;
   readonly servername?: string;
-  readonly timeout: number;
+  readonly timeout: string;
   readonly "tls-version"?: "1.2" | "1.3";
   readonly at?: string;
   readonly json: boolean;
@@ -50,7 +51,7 @@ export default defineCommand<ProbeArgs>({
       .conflicts("p12", ["cert", "key"])
       .option("ca", { type: "string", array: true, demandOption: true, requiresArg: true, describe: "Trust anchors to judge the node with: PEM bundle, DER, PKCS#12 truststore or directory (repeatable)" })
       .option("servername", { type: "string", requiresArg: true, describe: "SNI host name to send (default: the host, unless it is an IP address)" })
-      .option("timeout", { type: "number", requiresArg: true, default: DEFAULT_TIMEOUT_MS, describe: "Give up after this many milliseconds" })
+      .option("timeout", { type: "string", requiresArg: true, default: `${DEFAULT_TIMEOUT_MS / 1000}s`, describe: "Give up after this long: seconds (10, 10s) or milliseconds (500ms)" })
       .option("tls-version", { type: "string", choices: ["1.2", "1.3"], requiresArg: true, describe: "Speak only this TLS version" })
       .option("at", { type: "string", requiresArg: true, describe: "Decide at this ISO-8601 time instead of now" })
       .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })
@@ -73,10 +74,7 @@ export default defineCommand<ProbeArgs>({
       .example("$0 probe 10.0.0.5:9300 --cert me.crt --key me.key --servername node1 --ca ca.crt --restrictions trust.yml", "Connect by IP, send SNI node1"),
   run: async (args, ctx) => {
     const { host, port } = parseTarget(args.target);
-    const timeoutMs = args.timeout;
-    if (!Number.isInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMEOUT_MS) {
-      throw new OthernameError("USAGE_TIMEOUT", `invalid --timeout ${String(args.timeout)}: give whole milliseconds from 1 to ${MAX_TIMEOUT_MS}`, { kind: "usage", hint: "E.g. --timeout 5000." });
-    }
+    const timeoutMs = parseDurationOption("--timeout", args.timeout, { maxMs: MAX_TIMEOUT_MS, command: "probe" });
     if ((args.cert === undefined) !== (args.key === undefined)) {
       throw new OthernameError("USAGE_CLIENT_CERT", "probe: --cert and --key go together", { kind: "usage", hint: "Give both, or a PKCS#12 file with --p12." });
     }
@@ -143,7 +141,7 @@ function describeHandshake(probe: TlsProbeResult, presented: boolean): string {
 async function readClientCredentials(args: ProbeArgs, ctx: CommandContext): Promise<{ certificatePem: string; keyPem: string } | undefined> {
   const path = args.p12 ?? args.cert;
   if (path === undefined) return undefined;
-  if (args.pass !== undefined) ctx.warn("--pass puts the password in the process list; prefer --pass-file or --pass-env");
+  warnPassOnCommandLine(ctx, args.pass, "--pass");
   const given = await resolvePassword({ file: args["pass-file"], env: args["pass-env"], value: args.pass }, ctx.io);
   const flag = args.p12 !== undefined ? "--p12" : "--cert";
   const withPassword = async <T>(read: (password: string | undefined) => Promise<T>, label: string): Promise<T> => {

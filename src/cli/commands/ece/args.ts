@@ -2,7 +2,9 @@ import { OthernameError } from "../../../errors.js";
 
 /** Every flag of `othername ece …` (one yargs command with `<topic> [action]` positionals). */
 export interface EceArgs {
-  readonly topic: string;
+  /** Positionals as yargs leaves them: ["ece", "trust", "add"]. */
+  readonly _?: readonly (string | number)[];
+  readonly topic?: string;
   readonly action?: string;
   readonly deployment?: string;
   readonly "ref-id"?: string;
@@ -10,7 +12,7 @@ export interface EceArgs {
   readonly user?: string;
   readonly "api-ca"?: string;
   readonly insecure?: boolean;
-  readonly timeout?: number;
+  readonly timeout?: string;
   readonly json?: boolean;
   readonly name?: string;
   readonly ca?: string;
@@ -47,6 +49,11 @@ export function subcommandOf(args: EceArgs): EceSubcommand {
   const usage = (message: string): OthernameError =>
     new OthernameError("USAGE", message, { kind: "usage", hint: "See othername ece --help." });
   let sub: EceSubcommand;
+  const words = (args._ ?? []).map(String);
+  const at = words.indexOf("ece");
+  const topic = args.topic ?? words[at + 1];
+  const action = args.action ?? words[at + 2];
+  args = { ...args, topic, action };
   if (args.topic === "trust") {
     if (args.action !== "show" && args.action !== "add" && args.action !== "remove") {
       throw usage(`missing or unknown action for ece trust: ${args.action ?? "(none)"}; use show, add or remove`);

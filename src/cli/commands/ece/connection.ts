@@ -5,12 +5,15 @@ import { readFlagFile } from "../../../io/ece-files.js";
 import { resolvePassword } from "../../../io/password.js";
 import type { CommandContext } from "../../context.js";
 import type { EceArgs } from "./args.js";
+import { parseDurationOption } from "../../duration-option.js";
 
 /**
  * Builds the ECE client from flags and environment (CLI.md): `--url` or ECE_URL; ECE_API_KEY,
  * or `--user` with ECE_PASSWORD; `--api-ca` for a private CA; `--insecure` only with a warning.
  */
 export async function connect(args: EceArgs, ctx: CommandContext): Promise<EceClient> {
+  // One unit with probe: a bare number is seconds; 10s, 500ms and 2m are accepted too.
+  const timeoutMs = args.timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDurationOption("--timeout", args.timeout, { maxMs: 3_600_000, command: "ece" });
   const url = args.url ?? ctx.io.env["ECE_URL"];
   if (url === undefined || url === "") {
     throw new OthernameError("ECE_NO_URL", "no ECE API address: give --url or set ECE_URL", {
@@ -33,16 +36,12 @@ export async function connect(args: EceArgs, ctx: CommandContext): Promise<EceCl
   if (args.insecure === true) {
     ctx.warn("--insecure: TLS certificate verification of the ECE API is OFF. Anyone on the network path can read your credentials and change this deployment's trust. Use --api-ca FILE instead.");
   }
-  const timeout = args.timeout;
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) {
-    throw new OthernameError("USAGE", `invalid --timeout ${String(timeout)}: give a number of seconds greater than 0`, { kind: "usage" });
-  }
   return new EceClient({
     url,
     auth,
     ca,
     insecure: args.insecure === true,
-    timeoutMs: timeout === undefined ? DEFAULT_TIMEOUT_MS : timeout * 1000,
+    timeoutMs,
     log: ctx.debug ? (line) => ctx.note(`ece: ${line}`) : undefined,
   });
 }
