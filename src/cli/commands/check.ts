@@ -8,6 +8,7 @@ import { parseAt } from "../parse-at.js";
 import { trustRestrictionOptions } from "../trust-options.js";
 import { passwordOptions } from "../password-options.js";
 import { loadRestrictionsFile } from "./match.js";
+import { chainDiagnoses, diagnosisLines, nameDiagnoses } from "../trust-diagnosis.js";
 
 interface CheckArgs extends ChainArgs {
   readonly restrictions: string;
@@ -36,10 +37,11 @@ export default defineCommand<CheckArgs>({
     const { leaf, intermediates, anchors } = await readChainInputs(args, ctx, "check");
     const result = checkCertificate({ leaf, intermediates, anchors, at, fields, matcher: restrictions.matcher });
     const decision = result.decision;
+    const diagnoses = [...chainDiagnoses(result.chain, { anchors, intermediates }), ...nameDiagnoses(decision, leaf)];
     if (args.json) {
-      ctx.json(certificateCheckReport(result));
+      ctx.json({ ...certificateCheckReport(result), ...(diagnoses.length > 0 ? { diagnoses } : {}) });
     } else {
-      for (const line of describe(args.cert, decision, leaf)) ctx.out(line);
+      for (const line of [...describe(args.cert, decision, leaf), ...diagnosisLines(diagnoses)]) ctx.out(line);
     }
     return decision.trusted ? ExitCode.ok : ExitCode.no;
   },

@@ -137,7 +137,12 @@ function describeFile(path: string, file: CryptoFile, now: Date): string[] {
   });
   file.csrs.forEach((csr, index) => {
     lines.push(`  request ${index + 1}: ${csr.subject}${csr.signatureValid ? "" : " (SIGNATURE INVALID)"}`);
-    if (csr.san.otherNameCommonName.length > 0) lines.push(`    otherName commonName: ${csr.san.otherNameCommonName.join(", ")}`);
+    // Every requested name: a signer that drops the request's extensions drops all of them.
+    const requested = csr.san;
+    if (requested.otherNameCommonName.length > 0) lines.push(`    otherName commonName: ${requested.otherNameCommonName.join(", ")}`);
+    if (requested.dns.length > 0) lines.push(`    DNS:      ${requested.dns.join(", ")}`);
+    if (requested.ip.length > 0) lines.push(`    IP:       ${requested.ip.join(", ")}`);
+    if (requested.otherNameCommonName.length + requested.dns.length + requested.ip.length === 0) lines.push("    subjectAltName: (none requested)");
   });
   return lines;
 }

@@ -14,6 +14,7 @@ import type { CommandContext } from "../context.js";
 import { trustRestrictionOptions } from "../trust-options.js";
 import { passwordOptions, warnPassOnCommandLine, type PasswordArgs } from "../password-options.js";
 import { parseDurationOption } from "../duration-option.js";
+import { chainDiagnoses, diagnosisLines, nameDiagnoses } from "../trust-diagnosis.js";
 import { parseAt } from "../parse-at.js";
 import { describe as describeCheck } from "./check.js";
 import { loadRestrictionsFile } from "./match.js";
@@ -91,14 +92,16 @@ export default defineCommand<ProbeArgs>({
     if (leaf === undefined) throw new OthernameError("TLS_NO_PEER_CERTIFICATE", `cannot probe ${args.target}: no certificate seen`, { kind: "remote" });
     const result = checkCertificate({ leaf, intermediates: extras, anchors, at, fields, matcher: restrictions.matcher });
     const chain = [leaf, ...extras].map((c) => ({ subject: c.subject, issuer: c.issuer }));
+    const diagnoses = [...chainDiagnoses(result.chain, { anchors, intermediates: extras }), ...nameDiagnoses(result.decision, leaf)];
     if (args.json) {
       ctx.json({
         ...certificateCheckReport(result),
+        ...(diagnoses.length > 0 ? { diagnoses } : {}),
         peer: { host, port, protocol: probe.protocol, cipher: probe.cipher, chain },
         handshake: { clientCertificateAccepted: probe.clientCertificateAccepted, error: probe.error },
       });
     } else {
-      for (const line of describeCheck(args.target, result.decision, leaf)) ctx.out(line);
+      for (const line of [...describeCheck(args.target, result.decision, leaf), ...diagnosisLines(diagnoses)]) ctx.out(line);
       ctx.out(`  peer: ${probe.protocol ?? "?"} ${probe.cipher ?? "?"}, ${chain.length} certificate${chain.length === 1 ? "" : "s"}: ${chain.map((c) => c.subject).join(" ← ")}`);
       ctx.out(`  handshake: ${describeHandshake(probe, clientCertificate !== undefined)}`);
     }

@@ -5,6 +5,7 @@ import { readChainInputs, type ChainArgs } from "../chain-inputs.js";
 import { defineCommand } from "../command.js";
 import { parseAt } from "../parse-at.js";
 import { passwordOptions } from "../password-options.js";
+import { chainDiagnoses, diagnosisLines } from "../trust-diagnosis.js";
 
 interface VerifyArgs extends ChainArgs {
   readonly at?: string;
@@ -28,8 +29,9 @@ export default defineCommand<VerifyArgs>({
     const at = args.at === undefined ? ctx.io.now() : parseAt(args.at);
     const { leaf, intermediates, anchors } = await readChainInputs(args, ctx, "verify");
     const result = validateChain({ leaf, intermediates, anchors, at });
-    if (args.json) ctx.json(toJson(result));
-    else for (const line of describe(args.cert, result, at)) ctx.out(line);
+    const diagnoses = chainDiagnoses(result, { anchors, intermediates });
+    if (args.json) ctx.json({ ...toJson(result), ...(diagnoses.length > 0 ? { diagnoses } : {}) });
+    else for (const line of [...describe(args.cert, result, at), ...diagnosisLines(diagnoses)]) ctx.out(line);
     return result.ok ? ExitCode.ok : ExitCode.no;
   },
 });
