@@ -55,8 +55,8 @@ export type { GenerateOptions, GenerationResult, GeneratedFile } from "./instanc
 
 // ---- Validating and deciding trust --------------------------------------------------------
 
-export { validateChain } from "./pki/chain.js";
-export type { ChainResult, ChainFailure, ChainFailureCode, ChainInput } from "./pki/chain.js";
+export { validateChain, checkTlsEndEntity } from "./pki/chain.js";
+export type { ChainResult, ChainFailure, ChainFailureCode, ChainInput, ChainOptions, TlsDirection, TlsRole, TlsEndEntityFailure } from "./pki/chain.js";
 
 export { loadTrustRestrictions, readTrustRestrictions } from "./trust/restrictions.js";
 export type { TrustRestrictionsLoad, TrustRestrictionsRead, SourcePattern } from "./trust/restrictions.js";

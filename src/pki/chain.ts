@@ -3,10 +3,23 @@ import { DEFAULT_LIMITS, candidatePaths, type CandidatePath, type SearchLimits }
 import { certificatePool, identityOf } from "./chain/candidates.js";
 import type { ChainFailure, ChainInput, ChainResult } from "./chain/result.js";
 import { verifyCertificateSignature, type SignatureCheck } from "./chain/signature.js";
+import { checkTlsEndEntityRole, type TlsRole } from "./chain/tls-end-entity.js";
 import { validatePath, validateSelfAnchoredLeaf } from "./chain/validate-path.js";
 
 export type { ChainFailure, ChainFailureCode, ChainInput, ChainResult } from "./chain/result.js";
 export type { SearchLimits } from "./chain/build.js";
+export { checkTlsEndEntity, checkTlsEndEntityRole, tlsDirections } from "./chain/tls-end-entity.js";
+export type { TlsDirection, TlsEndEntityCode, TlsEndEntityFailure, TlsRole } from "./chain/tls-end-entity.js";
+
+export interface ChainOptions {
+  readonly limits?: SearchLimits;
+  /**
+   * Validate as the JDK's TLS trust manager (Elasticsearch transport TLS) does for a peer in this
+   * role: its end-entity checks (tls-end-entity.ts) and what the JDK refuses beyond RFC 5280.
+   * Absent: a pure RFC 5280 path check.
+   */
+  readonly as?: TlsRole;
+}
 
 /**
  * Certificate path validation: builds candidate paths from `leaf` through `intermediates` to
@@ -28,7 +41,15 @@ export type { SearchLimits } from "./chain/build.js";
  * if (!result.ok) console.log(result.failures.map((f) => f.code)); // e.g. ["EXPIRED"]
  * ```
  */
-export function validateChain(input: ChainInput, options: { readonly limits?: SearchLimits } = {}): ChainResult {
+export function validateChain(input: ChainInput, options: ChainOptions = {}): ChainResult {
+  const result = validatePkix(input, options);
+  if (options.as === undefined || !result.ok || result.path.length < 2) return result;
+  // The JDK skips its end-entity checks when the peer is itself trusted (Validator.validate).
+  const endEntity: ChainFailure[] = checkTlsEndEntityRole(input.leaf, options.as).map((f) => ({ index: 0, ...f }));
+  return endEntity.length === 0 ? result : { ok: false, path: result.path, failures: endEntity };
+}
+
+function validatePkix(input: ChainInput, options: ChainOptions): ChainResult {
   const anchors = certificatePool(input.anchors);
   if (anchors.find(input.leaf)) {
     const failures = validateSelfAnchoredLeaf(input.leaf, input.at);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
+import * as x509 from "@peculiar/x509";
 import { makeCa, makeLeaf, type MiniCert } from "./mini-ca.js";
 
 const exec = promisify(execFile);
@@ -23,6 +24,10 @@ beforeAll(async () => {
   await writeFile(join(dir, "root.pem"), root.pem);
   await writeFile(join(dir, "int.pem"), int.pem);
   await writeFile(join(dir, "leaf.pem"), leaf.pem);
+  const serverOnly = await makeLeaf("CN=server-only", int, {
+    extra: [{ oid: "2.5.29.37", critical: false, value: new Uint8Array(new x509.ExtendedKeyUsageExtension(["1.3.6.1.5.5.7.3.1"]).value) }],
+  });
+  await writeFile(join(dir, "server-only.pem"), serverOnly.pem + int.pem);
   await writeFile(join(dir, "leaf-chain.pem"), leaf.pem + int.pem);
   await writeFile(join(dir, "root.der"), root.certificate.der);
   await mkdir(join(dir, "cadir"));
@@ -49,6 +54,18 @@ describe("othername verify", () => {
       path: [leaf, int, root].map((c) => ({ subject: c.certificate.subject, issuer: c.certificate.issuer })),
       failures: [],
     });
+  });
+
+  it("--as both refuses a serverAuth-only leaf as TLS client, naming the direction; without --as it is valid", async () => {
+    expect((await verify("server-only.pem", "--ca", "root.pem", "--at", AT)).code).toBe(0);
+    expect((await verify("server-only.pem", "--ca", "root.pem", "--at", AT, "--as", "server")).code).toBe(0);
+    const run = await verify("server-only.pem", "--ca", "root.pem", "--at", AT, "--as", "both");
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain("TLS_EXTENDED_KEY_USAGE (as TLS client): Extended key usage does not permit use for TLS client authentication");
+    const json = JSON.parse((await verify("server-only.pem", "--ca", "root.pem", "--at", AT, "--as", "both", "--json")).stdout);
+    expect(json.failures).toEqual([
+      { index: 0, code: "TLS_EXTENDED_KEY_USAGE", direction: "client", message: "Extended key usage does not permit use for TLS client authentication" },
+    ]);
   });
 
   it("counts extra certificates in CERT's file as intermediates", async () => {

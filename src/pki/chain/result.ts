@@ -1,4 +1,5 @@
 import type { Certificate } from "../certificate.js";
+import type { TlsDirection, TlsEndEntityCode } from "./tls-end-entity.js";
 
 /** The failure codes of CLI.md (`othername verify`), one per RFC 5280 §6 check. */
 export type ChainFailureCode =
@@ -10,13 +11,21 @@ export type ChainFailureCode =
   | "PATH_LEN_EXCEEDED"
   | "NO_PATH"
   | "UNSUPPORTED_CRITICAL_EXTENSION"
-  | "NAME_CONSTRAINTS_VIOLATION";
+  | "NAME_CONSTRAINTS_VIOLATION"
+  // RFC 5280 §6.1.5 (g): requireExplicitPolicy reached with an empty policy tree.
+  | "POLICY_REQUIRED"
+  // With `as` (the JDK's TLS trust manager): its end-entity checks, then what the JDK refuses
+  // beyond RFC 5280 (key algorithms and sizes, its path builder, encodings it cannot read).
+  | TlsEndEntityCode
+  | "JDK_REFUSED";
 
 export interface ChainFailure {
   /** Position in `path` of the certificate the failure is about (0 = leaf). */
   readonly index: number;
   readonly code: ChainFailureCode;
   readonly message: string;
+  /** For the TLS end-entity checks: the direction (`as`) whose check failed. */
+  readonly direction?: TlsDirection;
 }
 
 export interface ChainResult {
