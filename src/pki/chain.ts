@@ -1,4 +1,5 @@
 import type { Certificate } from "./certificate.js";
+import { bytesEqual } from "./der.js";
 import { DEFAULT_LIMITS, candidatePaths, type CandidatePath, type SearchLimits } from "./chain/build.js";
 import { certificatePool, identityOf } from "./chain/candidates.js";
 import type { ChainFailure, ChainInput, ChainResult } from "./chain/result.js";
@@ -51,6 +52,12 @@ export function validateChain(input: ChainInput, options: ChainOptions = {}): Ch
 
 function validatePkix(input: ChainInput, options: ChainOptions): ChainResult {
   const anchors = certificatePool(input.anchors);
+  const dialect = options.as === undefined ? "rfc5280" : "jdk";
+  if (dialect === "jdk" && anchors.certificates.some((anchor) => sameNameAndKey(anchor, input.leaf))) {
+    // PKIXValidator: a peer whose subject and key are those of a trusted certificate is accepted
+    // as it is, with no check at all (not even its dates).
+    return { ok: true, path: [input.leaf], failures: [] };
+  }
   if (anchors.find(input.leaf)) {
     const failures = validateSelfAnchoredLeaf(input.leaf, input.at);
     return { ok: failures.length === 0, path: [input.leaf], failures };
@@ -66,7 +73,7 @@ function validatePkix(input: ChainInput, options: ChainOptions): ChainResult {
       truncated = true;
       if (best) continue; // the cut-off stub is never better than a path already found
     }
-    const failures = validatePath(candidate.path, { anchored: candidate.anchored, at: input.at, verifyLink });
+    const failures = validatePath(candidate.path, { anchored: candidate.anchored, at: input.at, verifyLink, dialect });
     if (!candidate.anchored) failures.push(noPathFailure(candidate, limits));
     if (candidate.anchored && failures.length === 0) return { ok: true, path: candidate.path, failures: [] };
     if (!best || better({ candidate, failures }, best)) best = { candidate, failures };
@@ -83,6 +90,10 @@ function validatePkix(input: ChainInput, options: ChainOptions): ChainResult {
     return { ok: false, path: best.candidate.path, failures };
   }
   return { ok: false, path: best.candidate.path, failures: best.failures };
+}
+
+function sameNameAndKey(a: Certificate, b: Certificate): boolean {
+  return bytesEqual(a.subjectDer, b.subjectDer) && bytesEqual(a.publicKey.spki, b.publicKey.spki);
 }
 
 function better(

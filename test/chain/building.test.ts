@@ -2,6 +2,7 @@ import "reflect-metadata";
 import { describe, expect, it } from "vitest";
 import { validateChain } from "../../src/pki/chain.js";
 import { dnsWithin, nameConstraintViolations, parseNameConstraints } from "../../src/pki/chain/name-constraints.js";
+import { parseIp } from "../../src/pki/names.js";
 import { normalizedNameKey } from "../../src/pki/chain/name-match.js";
 import { concatBytes, encodeOid, encodeTlv, Tag } from "../../src/pki/der.js";
 import { AT, encodeNameConstraints, makeCa, makeLeaf, newKeys, type MiniCert } from "./mini-ca.js";
@@ -92,12 +93,15 @@ describe("name constraints", () => {
     const constraints = parseNameConstraints(
       encodeNameConstraints({ permittedDns: ["example.com"], excludedDns: ["bad.example.com"], permittedIp: ["10.0.0.0/8"], excludedIp: ["10.9.0.0/16"] }),
     );
-    expect(constraints.permittedIp.map((r) => r.text)).toEqual(["10.0.0.0/8"]);
-    const violations = nameConstraintViolations(constraints, {
-      dns: ["a.example.com", "x.bad.example.com", "example.org"],
-      ip: ["10.1.1.1", "10.9.1.1", "192.168.0.1", "fd00::1"],
-    });
+    const names = [
+      ...["a.example.com", "x.bad.example.com", "example.org"].map((value) => ({ kind: "dns" as const, value })),
+      ...["10.1.1.1", "10.9.1.1", "192.168.0.1", "fd00::1"].map((ip) => ({ kind: "ip" as const, bytes: parseIp(ip) })),
+    ];
+    const violations = nameConstraintViolations(constraints, names, "rfc5280");
     expect(violations.map((v) => v.name)).toEqual(["x.bad.example.com", "example.org", "10.9.1.1", "192.168.0.1"]);
+    expect(violations.find((v) => v.name === "192.168.0.1")?.reason).toBe("is outside the permitted subtrees 10.0.0.0/8");
+    // The JDK compares an IPv6 address with an IPv4 range over its first octets: outside.
+    expect(nameConstraintViolations(constraints, names, "jdk").map((v) => v.name)).toEqual(["x.bad.example.com", "example.org", "10.9.1.1", "192.168.0.1", "fd00:0:0:0:0:0:0:1"]);
   });
 });
 

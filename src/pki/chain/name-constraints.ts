@@ -1,99 +1,159 @@
-import { contentOf, readChildren, readTlv, type Tlv } from "../der.js";
-import { parseIp } from "../names.js";
+import type { Certificate } from "../certificate.js";
+import { Tag, contentOf, decodeOid, readChildren, readTlv } from "../der.js";
+import { formatName } from "../distinguished-name.js";
+import { decodeOtherNameValue } from "../names.js";
+import { readGeneralName, readGeneralNames, type GeneralName } from "./general-names.js";
+import { normalizedRdnKeys } from "./name-match.js";
 
 /**
- * Name constraints (RFC 5280 §4.2.1.10, applied as §6.1.3 (b)–(c)) for the two name forms
- * the otherName convention puts in certificates: dNSName and iPAddress. Other forms in a
- * constraint (rfc822Name, URI, directoryName…) are not applied here.
+ * Name constraints (RFC 5280 §4.2.1.10, applied as §6.1.3 (b)–(c)) for every GeneralName form.
+ * A name is checked against the subtrees of its own form: excluded first, then, when permitted
+ * subtrees of its form exist, it must lie within one of them. The names of a certificate are its
+ * subject DN (directoryName, when not empty), every subjectAltName entry, and, without a SAN
+ * extension, the emailAddress attributes of its subject (rfc822Name).
+ *
+ * Forms that have no defined subtree semantics (otherName, x400Address, ediPartyName, and
+ * registeredID other than an exact match) cannot be processed: a constraint of such a form over
+ * a name of the same form rejects the certificate (RFC 5280: "process the constraint or reject";
+ * the JDK throws UnsupportedOperationException, which fails validation).
+ *
+ * Two dialects where readings differ. "rfc5280" (plain `verify`): a leading-period dNSName
+ * constraint means "names below it" (OpenSSL and limbo), an empty one means every name, and IPv4
+ * ranges do not constrain IPv6 addresses nor the reverse. "jdk" (`--as`, as
+ * sun.security.x509.NameConstraintsExtension in JDK 17): dNSName subtrees match on whole labels
+ * only (a leading-period constraint matches no longer name, an empty one none), an address of the
+ * other family is compared with the range's mask over its first octets, and the subject's last CN
+ * counts as a dNSName (or iPAddress when it is an address literal) when the certificate has no
+ * such SAN entry.
  */
 export const NAME_CONSTRAINTS_OID = "2.5.29.30";
+const SUBJECT_ALT_NAME_OID = "2.5.29.17";
+const EMAIL_ADDRESS_OID = "1.2.840.113549.1.9.1";
+const COMMON_NAME_OID = "2.5.4.3";
+
+export type NameConstraintsDialect = "rfc5280" | "jdk";
 
 export interface NameConstraints {
-  readonly permittedDns: readonly string[];
-  readonly excludedDns: readonly string[];
-  readonly permittedIp: readonly IpRange[];
-  readonly excludedIp: readonly IpRange[];
+  readonly permitted: readonly GeneralName[];
+  readonly excluded: readonly GeneralName[];
 }
 
-export interface IpRange {
-  readonly address: Uint8Array;
-  readonly mask: Uint8Array;
-  /** e.g. "10.0.0.0/8", for messages. */
-  readonly text: string;
-}
-
-const GENERAL_NAME_DNS = 0x82; // [2] IMPLICIT IA5String
-const GENERAL_NAME_IP = 0x87; // [7] IMPLICIT OCTET STRING (address then mask)
 const PERMITTED = 0xa0; // [0] IMPLICIT GeneralSubtrees
 const EXCLUDED = 0xa1; // [1] IMPLICIT GeneralSubtrees
 
 /** Parses the extension value; throws (DER_MALFORMED) for malformed DER. */
 export function parseNameConstraints(value: Uint8Array): NameConstraints {
   const outer = readTlv(value, 0);
-  const permittedDns: string[] = [];
-  const excludedDns: string[] = [];
-  const permittedIp: IpRange[] = [];
-  const excludedIp: IpRange[] = [];
+  const permitted: GeneralName[] = [];
+  const excluded: GeneralName[] = [];
   for (const part of readChildren(value, outer)) {
     if (part.tag !== PERMITTED && part.tag !== EXCLUDED) continue;
-    const dns = part.tag === PERMITTED ? permittedDns : excludedDns;
-    const ip = part.tag === PERMITTED ? permittedIp : excludedIp;
+    const list = part.tag === PERMITTED ? permitted : excluded;
     for (const subtree of readChildren(value, part)) {
-      const base: Tlv | undefined = readChildren(value, subtree)[0];
+      const base = readChildren(value, subtree)[0];
       if (!base) continue;
-      const content = contentOf(value, base);
-      if (base.tag === GENERAL_NAME_DNS) dns.push(Buffer.from(content).toString("latin1"));
-      if (base.tag === GENERAL_NAME_IP && (content.length === 8 || content.length === 32)) {
-        const half = content.length / 2;
-        const address = content.slice(0, half);
-        const mask = content.slice(half);
-        ip.push({ address, mask, text: `${formatAddress(address)}/${prefixLength(mask)}` });
+      const name = readGeneralName(value, base);
+      if (name) list.push(name);
+    }
+  }
+  return { permitted, excluded };
+}
+
+export interface NameViolation {
+  readonly name: string;
+  readonly kind: string;
+  readonly reason: string;
+}
+
+/** The names of `cert` that name constraints apply to (see the module comment). */
+export function constrainedNames(cert: Certificate, dialect: NameConstraintsDialect): GeneralName[] {
+  const names: GeneralName[] = [];
+  const subject = subjectAttributes(cert.subjectDer);
+  if (subject.length > 0) names.push({ kind: "directory", der: cert.subjectDer });
+  const san = cert.extensions.find((e) => e.oid === SUBJECT_ALT_NAME_OID);
+  if (san) {
+    try {
+      names.push(...readGeneralNames(san.value));
+    } catch {
+      // A SAN that cannot be read is reported by the certificate checks, not here.
+    }
+  } else {
+    for (const attribute of subject) if (attribute.type === EMAIL_ADDRESS_OID && attribute.value !== undefined) names.push({ kind: "rfc822", value: attribute.value });
+  }
+  if (dialect === "jdk") {
+    // NameConstraintsExtension.verify(X509Certificate): the most specific CN as a host name or address.
+    const cn = [...subject].reverse().find((a) => a.type === COMMON_NAME_OID)?.value;
+    if (cn !== undefined) {
+      const address = ipLiteral(cn);
+      if (address) {
+        if (!names.some((n) => n.kind === "ip")) names.push({ kind: "ip", bytes: address });
+      } else if (isJdkDnsName(cn) && !names.some((n) => n.kind === "dns")) {
+        names.push({ kind: "dns", value: cn });
       }
     }
   }
-  return { permittedDns, excludedDns, permittedIp, excludedIp };
+  return names;
 }
 
-export type NameViolation = { readonly name: string; readonly kind: "DNS" | "IP"; readonly reason: string };
-
-/** The names among `dns`/`ip` that the constraints forbid; empty when all are allowed. */
-export function nameConstraintViolations(
-  constraints: NameConstraints,
-  names: { readonly dns: readonly string[]; readonly ip: readonly string[] },
-): NameViolation[] {
+/** The names among `names` that the constraints forbid; empty when all are allowed. */
+export function nameConstraintViolations(constraints: NameConstraints, names: readonly GeneralName[], dialect: NameConstraintsDialect): NameViolation[] {
   const violations: NameViolation[] = [];
-  for (const name of names.dns) {
-    const excluded = constraints.excludedDns.find((base) => dnsWithin(name, base));
-    if (excluded !== undefined) {
-      violations.push({ name, kind: "DNS", reason: `is within the excluded subtree ${show(excluded)}` });
-    } else if (constraints.permittedDns.length > 0 && !constraints.permittedDns.some((base) => dnsWithin(name, base))) {
-      violations.push({ name, kind: "DNS", reason: `is outside the permitted subtrees ${constraints.permittedDns.map(show).join(", ")}` });
-    }
-  }
-  for (const text of names.ip) {
-    let address: Uint8Array;
-    try {
-      address = parseIp(text);
-    } catch {
-      continue;
-    }
-    const excluded = constraints.excludedIp.find((range) => ipWithin(address, range));
-    if (excluded) {
-      violations.push({ name: text, kind: "IP", reason: `is within the excluded range ${excluded.text}` });
-      continue;
-    }
-    // Only ranges of the same family constrain an address (§4.2.1.10: IPv4 vs IPv6 subtrees).
-    const sameFamily = constraints.permittedIp.filter((range) => range.address.length === address.length);
-    if (sameFamily.length > 0 && !sameFamily.some((range) => ipWithin(address, range))) {
-      violations.push({ name: text, kind: "IP", reason: `is outside the permitted ranges ${sameFamily.map((r) => r.text).join(", ")}` });
-    }
+  for (const name of names) {
+    const violation = violationOf(constraints, name, dialect);
+    if (violation) violations.push(violation);
   }
   return violations;
 }
 
+type Relation = "diff" | "match" | "within" | "wider" | "same";
+
+function violationOf(constraints: NameConstraints, name: GeneralName, dialect: NameConstraintsDialect): NameViolation | undefined {
+  const shown = { name: showName(name), kind: KIND_LABELS[name.kind] };
+  for (const base of constraints.excluded) {
+    const relation = relate(base, name, dialect);
+    if (relation === "unsupported") return { ...shown, reason: `cannot be checked against the excluded ${KIND_LABELS[base.kind]} subtree ${showName(base)} (no subtree semantics for this form)` };
+    if (relation === "match" || relation === "within") return { ...shown, reason: `is within the excluded subtree ${showName(base)}` };
+  }
+  const sameForm: GeneralName[] = [];
+  for (const base of constraints.permitted) {
+    const relation = relate(base, name, dialect);
+    if (relation === "unsupported") return { ...shown, reason: `cannot be checked against the permitted ${KIND_LABELS[base.kind]} subtree ${showName(base)} (no subtree semantics for this form)` };
+    if (relation === "match" || relation === "within") return undefined;
+    if (relation !== "diff") sameForm.push(base);
+  }
+  if (sameForm.length > 0) return { ...shown, reason: `is outside the permitted subtrees ${sameForm.map(showName).join(", ")}` };
+  return undefined;
+}
+
+/** How `name` stands to the constraint `base` (the JDK's GeneralNameInterface.constrains). */
+function relate(base: GeneralName, name: GeneralName, dialect: NameConstraintsDialect): Relation | "unsupported" {
+  if (base.kind !== name.kind) {
+    // RFC 5280 dialect: IPv4 and IPv6 ranges are separate forms.
+    return "diff";
+  }
+  switch (base.kind) {
+    case "dns":
+      return dialect === "jdk" ? relateDnsJdk(base.value, (name as typeof base).value) : dnsWithin((name as typeof base).value, base.value) ? "within" : "same";
+    case "rfc822":
+      return relateEmail(base.value, (name as typeof base).value);
+    case "uri":
+      return relateUri(base.value, (name as typeof base).value);
+    case "ip":
+      return relateIp(base.bytes, (name as typeof base).bytes, dialect);
+    case "directory":
+      return relateDirectory(base.der, (name as typeof base).der);
+    case "rid":
+      return base.oid === (name as typeof base).oid ? "match" : "unsupported";
+    case "otherName":
+    case "x400":
+    case "edi":
+      return "unsupported";
+  }
+}
+
 /**
- * §4.2.1.10: a dNSName constraint "example.com" allows example.com and any name made by adding
- * labels on the left; ".example.com" (OpenSSL, Java) allows only names below it. Case-insensitive.
+ * RFC 5280 §4.2.1.10: a dNSName constraint "example.com" allows example.com and any name made by
+ * adding labels on the left; ".example.com" (OpenSSL) allows only names below it. Case-insensitive.
  */
 export function dnsWithin(name: string, base: string): boolean {
   const n = name.toLowerCase().replace(/\.$/, "");
@@ -103,21 +163,189 @@ export function dnsWithin(name: string, base: string): boolean {
   return n === b || n.endsWith(`.${b}`);
 }
 
-function ipWithin(address: Uint8Array, range: IpRange): boolean {
-  if (address.length !== range.address.length) return false;
-  for (let i = 0; i < address.length; i++) {
-    const mask = range.mask[i] as number;
-    if (((address[i] as number) & mask) !== ((range.address[i] as number) & mask)) return false;
-  }
-  return true;
+/** The JDK's DNSName.constrains: whole labels, no special meaning for a leading period. */
+function relateDnsJdk(base: string, name: string): Relation {
+  const b = base.toLowerCase();
+  const n = name.toLowerCase();
+  if (b === n) return "match";
+  if (n.endsWith(b)) return n.charAt(n.lastIndexOf(b) - 1) === "." ? "within" : "same";
+  if (b.endsWith(n)) return b.charAt(b.lastIndexOf(n) - 1) === "." ? "wider" : "same";
+  return "same";
 }
 
-function show(base: string): string {
-  return base === "" ? '"" (every name)' : base;
+/** rfc822Name: a mailbox matches exactly; a host all its mailboxes; ".domain" any host below it. */
+function relateEmail(base: string, name: string): Relation {
+  const b = base.toLowerCase();
+  const n = name.toLowerCase();
+  if (b === n) return "match";
+  if (n.endsWith(b)) {
+    if (b.includes("@")) return "same";
+    if (b.startsWith(".")) return "within";
+    return n.charAt(n.lastIndexOf(b) - 1) === "@" ? "within" : "same";
+  }
+  if (b.endsWith(n)) {
+    if (n.includes("@")) return "same";
+    if (n.startsWith(".")) return "wider";
+    return b.charAt(b.lastIndexOf(n) - 1) === "@" ? "wider" : "same";
+  }
+  return "same";
+}
+
+/** URI: the constraint names a host (exact) or ".domain" (hosts below it); a URI without host fails. */
+function relateUri(base: string, uri: string): Relation | "unsupported" {
+  const host = uriHost(uri);
+  if (host === undefined) return "unsupported";
+  const b = base.toLowerCase();
+  const h = host.toLowerCase();
+  if (b === h) return "match";
+  if (b.startsWith(".")) return h.endsWith(b) ? "within" : "same";
+  return "same";
+}
+
+function uriHost(uri: string): string | undefined {
+  const match = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/.exec(uri);
+  const host = match?.[1];
+  return host === undefined || host === "" ? undefined : host;
+}
+
+function relateIp(base: Uint8Array, address: Uint8Array, dialect: NameConstraintsDialect): Relation | "unsupported" {
+  if (base.length !== 8 && base.length !== 32) return "same";
+  const half = base.length / 2;
+  if (address.length !== half) {
+    // RFC 5280 dialect: another family is another form. The JDK masks the first octets of the
+    // address with the range's mask, and fails outright when the address is too short.
+    if (dialect === "rfc5280") return "diff";
+    if (address.length < half) return "unsupported";
+  }
+  for (let i = 0; i < half; i++) {
+    const mask = base[half + i] as number;
+    if (((address[i] as number) & mask) !== ((base[i] as number) & mask)) return "same";
+  }
+  return "within";
+}
+
+function relateDirectory(base: Uint8Array, name: Uint8Array): Relation {
+  const b = normalizedRdnKeys(base);
+  const n = normalizedRdnKeys(name);
+  if (!b || !n) return "same";
+  if (b.length === n.length && b.every((rdn, i) => rdn === n[i])) return "match";
+  if (n.length === 0) return "wider";
+  if (b.length === 0) return "within";
+  if (b.length < n.length && b.every((rdn, i) => rdn === n[i])) return "within";
+  if (n.length < b.length && n.every((rdn, i) => rdn === b[i])) return "wider";
+  return "same";
+}
+
+interface SubjectAttribute {
+  readonly type: string;
+  readonly value: string | undefined;
+}
+
+/** The subject's attributes in DER order (least specific first). */
+function subjectAttributes(nameDer: Uint8Array): SubjectAttribute[] {
+  const attributes: SubjectAttribute[] = [];
+  try {
+    const outer = readTlv(nameDer, 0);
+    for (const rdn of readChildren(nameDer, outer)) {
+      for (const attribute of readChildren(nameDer, rdn)) {
+        const [type, value] = readChildren(nameDer, attribute);
+        if (!type || type.tag !== Tag.oid || !value) continue;
+        const text = value.tag === Tag.octetString ? undefined : decodeOtherNameValue(value.tag, contentOf(nameDer, value));
+        attributes.push({ type: decodeOid(contentOf(nameDer, type)), value: text });
+      }
+    }
+  } catch {
+    return [];
+  }
+  return attributes;
+}
+
+/** IPv4 dotted quad or IPv6 literal (the JDK's IPAddressUtil literal forms, simplified). */
+function ipLiteral(text: string): Uint8Array | undefined {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+  if (v4) {
+    const octets = v4.slice(1).map(Number);
+    return octets.every((o) => o <= 255) ? new Uint8Array(octets) : undefined;
+  }
+  if (!text.includes(":") || !/^[0-9A-Fa-f:.]+$/.test(text)) return undefined;
+  try {
+    const url = new URL(`http://[${text}]/`);
+    const groups = url.hostname.slice(1, -1);
+    return expandIpv6(groups);
+  } catch {
+    return undefined;
+  }
+}
+
+function expandIpv6(text: string): Uint8Array | undefined {
+  const [head = "", tail] = text.split("::");
+  const headGroups = head === "" ? [] : head.split(":");
+  const tailGroups = tail === undefined || tail === "" ? [] : tail.split(":");
+  const missing = 8 - headGroups.length - tailGroups.length;
+  if (missing < 0 || (tail === undefined && missing !== 0)) return undefined;
+  const groups = [...headGroups, ...Array<string>(missing).fill("0"), ...tailGroups];
+  const bytes = new Uint8Array(16);
+  groups.forEach((group, i) => {
+    const value = parseInt(group, 16);
+    bytes[2 * i] = value >> 8;
+    bytes[2 * i + 1] = value & 0xff;
+  });
+  return bytes;
+}
+
+/** The JDK's DNSName(String) syntax: labels of letters, digits and hyphens, starting with a letter or digit. */
+function isJdkDnsName(text: string): boolean {
+  if (text === "" || text.includes(" ") || text.startsWith(".") || text.endsWith(".")) return false;
+  return text.split(".").every((label) => /^[A-Za-z0-9][A-Za-z0-9-]*$/.test(label));
+}
+
+const KIND_LABELS: Readonly<Record<GeneralName["kind"], string>> = {
+  otherName: "otherName",
+  rfc822: "e-mail",
+  dns: "DNS",
+  x400: "x400Address",
+  directory: "directory",
+  edi: "ediPartyName",
+  uri: "URI",
+  ip: "IP",
+  rid: "registeredID",
+};
+
+function showName(name: GeneralName): string {
+  switch (name.kind) {
+    case "dns":
+      return name.value === "" ? '"" (every name)' : name.value;
+    case "rfc822":
+    case "uri":
+      return name.value;
+    case "ip":
+      return formatIpName(name.bytes);
+    case "directory":
+      try {
+        return `"${formatName(name.der)}"`;
+      } catch {
+        return "(unreadable name)";
+      }
+    case "otherName":
+    case "rid":
+      return name.oid;
+    case "x400":
+    case "edi":
+      return `(${KIND_LABELS[name.kind]})`;
+  }
+}
+
+function formatIpName(bytes: Uint8Array): string {
+  if (bytes.length === 8 || bytes.length === 32) {
+    const half = bytes.length / 2;
+    return `${formatAddress(bytes.subarray(0, half))}/${prefixLength(bytes.subarray(half))}`;
+  }
+  return formatAddress(bytes);
 }
 
 function formatAddress(bytes: Uint8Array): string {
   if (bytes.length === 4) return Array.from(bytes).join(".");
+  if (bytes.length !== 16) return `#${Buffer.from(bytes).toString("hex")}`;
   const groups: string[] = [];
   for (let i = 0; i < 16; i += 2) groups.push((((bytes[i] as number) << 8) | (bytes[i + 1] as number)).toString(16));
   return groups.join(":");

@@ -20,6 +20,11 @@ const DIRECTORY_STRING_TAGS: ReadonlySet<number> = new Set([
 
 /** A string equal for names that compare equal under §7.1; undefined for a malformed Name. */
 export function normalizedNameKey(nameDer: Uint8Array): string | undefined {
+  return normalizedRdnKeys(nameDer)?.join(",");
+}
+
+/** One key per RDN (DER order), equal for RDNs that compare equal under §7.1; undefined when malformed. */
+export function normalizedRdnKeys(nameDer: Uint8Array): string[] | undefined {
   try {
     const outer = readTlv(nameDer, 0);
     if (outer.tag !== Tag.sequence) return undefined;
@@ -39,7 +44,7 @@ export function normalizedNameKey(nameDer: Uint8Array): string | undefined {
       // A multi-valued RDN is a SET: its order carries no meaning.
       rdns.push(attributes.sort().join("+"));
     }
-    return rdns.join(",");
+    return rdns;
   } catch {
     return undefined;
   }

@@ -14,6 +14,8 @@ export type ChainFailureCode =
   | "NAME_CONSTRAINTS_VIOLATION"
   // RFC 5280 §6.1.5 (g): requireExplicitPolicy reached with an empty policy tree.
   | "POLICY_REQUIRED"
+  // A policy extension that cannot be used (malformed, or a mapping of anyPolicy: §6.1.4 (a)).
+  | "INVALID_POLICY_EXTENSION"
   // With `as` (the JDK's TLS trust manager): its end-entity checks, then what the JDK refuses
   // beyond RFC 5280 (key algorithms and sizes, its path builder, encodings it cannot read).
   | TlsEndEntityCode

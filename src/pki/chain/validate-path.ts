@@ -1,7 +1,9 @@
 import type { Certificate } from "../certificate.js";
 import type { ChainFailure } from "./result.js";
 import { bytesEqual } from "../der.js";
-import { NAME_CONSTRAINTS_OID, nameConstraintViolations, parseNameConstraints, type NameConstraints } from "./name-constraints.js";
+import { jdkRefusals } from "./jdk-refusals.js";
+import { NAME_CONSTRAINTS_OID, constrainedNames, nameConstraintViolations, parseNameConstraints, type NameConstraints, type NameConstraintsDialect } from "./name-constraints.js";
+import { policyFailures } from "./policies.js";
 import { verifyCertificateSignature, type SignatureCheck } from "./signature.js";
 
 /**
@@ -36,18 +38,35 @@ export interface PathShape {
   readonly at: Date;
   /** Verifies one link; callers pass a memoizing one when several paths share links. */
   readonly verifyLink?: (subject: Certificate, issuer: Certificate) => SignatureCheck;
+  /**
+   * "jdk": as the JDK's PKIX validator (`--as`): the trust anchor gives only its name and key
+   * (Java's TrustAnchor: its dates, extensions and name constraints are not looked at), name
+   * constraints in the JDK's dialect, and the keys and encodings the JDK refuses.
+   */
+  readonly dialect?: NameConstraintsDialect;
 }
 
 export function validatePath(path: readonly Certificate[], shape: PathShape): ChainFailure[] {
   const failures: ChainFailure[] = [];
   const verifyLink = shape.verifyLink ?? verifyCertificateSignature;
   const top = path.length - 1;
+  const dialect = shape.dialect ?? "rfc5280";
+  const jdk = dialect === "jdk";
+  if (jdk) failures.push(...jdkRefusals(path));
 
   for (let i = 0; i <= top; i++) {
     const cert = path[i] as Certificate;
-    failures.push(...validityFailures(cert, i, shape.at));
-    failures.push(...criticalExtensionFailures(cert, i));
+    const jdkAnchor = jdk && shape.anchored && i === top;
+    if (!jdkAnchor) {
+      failures.push(...validityFailures(cert, i, shape.at));
+      failures.push(...criticalExtensionFailures(cert, i));
+    }
     if (i === 0) continue;
+    if (jdkAnchor) {
+      const signature = verifyLink(path[i - 1] as Certificate, cert);
+      if (!signature.ok) failures.push({ index: i - 1, code: "BAD_SIGNATURE", message: `signature of ${(path[i - 1] as Certificate).subject} by ${cert.subject} is invalid: ${signature.reason}` });
+      continue;
+    }
 
     // From here on `cert` issued path[i - 1]: §6.1.4 (k), (l), (m), (n) and §6.1.3 (a)(1).
     const subject = path[i - 1] as Certificate;
@@ -80,8 +99,9 @@ export function validatePath(path: readonly Certificate[], shape: PathShape): Ch
     if (!signature.ok) {
       failures.push({ index: i - 1, code: "BAD_SIGNATURE", message: `signature of ${subject.subject} by ${cert.subject} is invalid: ${signature.reason}` });
     }
-    failures.push(...nameConstraintFailures(path, i));
+    failures.push(...nameConstraintFailures(path, i, dialect));
   }
+  failures.push(...policyFailures(path, { anchored: shape.anchored }));
   return failures.sort((a, b) => a.index - b.index);
 }
 
@@ -91,7 +111,9 @@ export function validateSelfAnchoredLeaf(leaf: Certificate, at: Date): ChainFail
 }
 
 function validityFailures(cert: Certificate, index: number, at: Date): ChainFailure[] {
-  const time = at.getTime();
+  // Certificates state times in whole seconds (§4.1.2.5): compare at that granularity, so a
+  // check 5 ms into the second of notAfter still passes (limbo's notafter-fractional; the JDK).
+  const time = Math.floor(at.getTime() / 1000) * 1000;
   if (time < cert.notBefore.getTime()) {
     return [{ index, code: "NOT_YET_VALID", message: `${cert.subject} is not valid before ${iso(cert.notBefore)} (checked at ${iso(at)})` }];
   }
@@ -120,7 +142,7 @@ function actsAsCa(cert: Certificate, options: { readonly isAnchor: boolean }): b
   return options.isAnchor && cert.version === 1 && isSelfIssued(cert);
 }
 
-function nameConstraintFailures(path: readonly Certificate[], issuerIndex: number): ChainFailure[] {
+function nameConstraintFailures(path: readonly Certificate[], issuerIndex: number, dialect: NameConstraintsDialect): ChainFailure[] {
   const issuer = path[issuerIndex] as Certificate;
   const extension = issuer.extensions.find((e) => e.oid === NAME_CONSTRAINTS_OID);
   if (!extension) return [];
@@ -135,7 +157,7 @@ function nameConstraintFailures(path: readonly Certificate[], issuerIndex: numbe
     const cert = path[j] as Certificate;
     // §6.1.3 (b)/(c): self-issued intermediates are exempt; the leaf never is.
     if (j > 0 && isSelfIssued(cert)) continue;
-    for (const violation of nameConstraintViolations(constraints, cert.san)) {
+    for (const violation of nameConstraintViolations(constraints, constrainedNames(cert, dialect), dialect)) {
       failures.push({
         index: j,
         code: "NAME_CONSTRAINTS_VIOLATION",
