@@ -21,6 +21,7 @@ const HASH_BY_OID: Readonly<Record<string, string>> = {
 type Scheme =
   | { readonly kind: "pkcs1"; readonly hash: string }
   | { readonly kind: "ecdsa"; readonly hash: string }
+  | { readonly kind: "dsa"; readonly hash: string }
   | { readonly kind: "eddsa" }
   | { readonly kind: "pss" };
 
@@ -31,6 +32,10 @@ const SCHEME_BY_OID: Readonly<Record<string, Scheme>> = {
   "1.2.840.113549.1.1.12": { kind: "pkcs1", hash: "sha384" },
   "1.2.840.113549.1.1.13": { kind: "pkcs1", hash: "sha512" },
   "1.2.840.113549.1.1.10": { kind: "pss" },
+  // DSA (RFC 3279 §2.2.2, RFC 5758 §3.1): RFC 5280 and the JDK accept it; the CA/B Forum does not.
+  "1.2.840.10040.4.3": { kind: "dsa", hash: "sha1" },
+  "2.16.840.1.101.3.4.3.1": { kind: "dsa", hash: "sha224" },
+  "2.16.840.1.101.3.4.3.2": { kind: "dsa", hash: "sha256" },
   "1.2.840.10045.4.1": { kind: "ecdsa", hash: "sha1" },
   "1.2.840.10045.4.3.1": { kind: "ecdsa", hash: "sha224" },
   "1.2.840.10045.4.3.2": { kind: "ecdsa", hash: "sha256" },
@@ -72,7 +77,8 @@ export function verifyCertificateSignature(subject: Certificate, issuer: Certifi
       case "pkcs1":
         return outcome(verify(scheme.hash, data, { key, padding: constants.RSA_PKCS1_PADDING }, signature));
       case "ecdsa":
-        // X.509 carries ECDSA signatures as DER SEQUENCE { r, s } (RFC 5758 §3.2).
+      case "dsa":
+        // X.509 carries (EC)DSA signatures as DER SEQUENCE { r, s } (RFC 5758 §3.2, RFC 3279 §2.2.2).
         return outcome(verify(scheme.hash, data, { key, dsaEncoding: "der" }, signature));
       case "eddsa":
         return outcome(verify(null, data, key, signature));
