@@ -34,8 +34,9 @@ export interface ChainOptions {
  * intermediate suffices. `openssl verify` agrees only with -partial_chain.
  *
  * @param input - The leaf, untrusted intermediates, trust anchors and the validation time.
- * @param options - Search limits for path building (hostile bundles).
- * @returns `{ ok, path, failures }` with CLI.md's failure codes (EXPIRED, BAD_SIGNATURE, NO_PATH, …).
+ * @param options - Search limits for path building (hostile bundles), and `as` to validate as the
+ *   JDK's TLS trust manager does for a peer in that role ("client", "server" or "both").
+ * @returns `{ ok, path, failures }` with CLI.md's and docs/cli.md's failure codes (EXPIRED, BAD_SIGNATURE, NO_PATH, TLS_EXTENDED_KEY_USAGE, …).
  * @example
  * ```ts
  * const result = validateChain({ leaf, intermediates: [], anchors: [ca], at: new Date() });

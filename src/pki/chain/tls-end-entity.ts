@@ -45,7 +45,18 @@ export function tlsDirections(role: TlsRole): readonly TlsDirection[] {
   return role === "both" ? ["client", "server"] : [role];
 }
 
-/** The JDK's verdict on `leaf` as a TLS peer in `direction`: empty when it passes. */
+/**
+ * The JDK's end-entity verdict on `leaf` as a TLS peer in `direction` (path validation aside).
+ *
+ * @param leaf - The peer's certificate.
+ * @param direction - "client" (checkClientTrusted) or "server" (checkServerTrusted, authType UNKNOWN).
+ * @returns The failing rule with the JDK's message, or an empty list when the leaf passes.
+ * @example
+ * ```ts
+ * const failures = checkTlsEndEntity(leaf, "client");
+ * // [{ code: "TLS_EXTENDED_KEY_USAGE", direction: "client", message: "Extended key usage does not permit use for TLS client authentication" }]
+ * ```
+ */
 export function checkTlsEndEntity(leaf: Certificate, direction: TlsDirection): TlsEndEntityFailure[] {
   if (leaf.keyUsage !== undefined && !leaf.keyUsage.includes("digitalSignature")) {
     return [{ code: "TLS_KEY_USAGE", direction, message: "KeyUsage does not allow digital signatures" }];
