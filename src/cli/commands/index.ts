@@ -22,4 +22,6 @@ export const commands: readonly CommandEntry[] = [
   { name: "verify", describe: "Validate a certificate's chain to trust anchors", load: () => import("./verify.js") },
   { name: "ece", describe: "Push trust into Elastic Cloud Enterprise: ece trust show|add|remove, ece ca", load: () => import("./ece.js") },
   { name: "probe", describe: "Connect to a live node, capture its certificate chain and check it like check", load: () => import("./probe.js") },
+  { name: "scan", describe: "Every certificate in bundles, keystores, files and live nodes, soonest expiry first, with findings", load: () => import("./scan.js") },
+  { name: "mesh", describe: "Which cluster accepts which: the trust matrix of a fleet file, both directions", load: () => import("./mesh.js") },
 ];
