@@ -115,9 +115,7 @@ export function parseFleetFile(text: string): FleetFileResult {
     clustersNode.items.forEach((item, index) => {
       const cluster = readCluster(item, `clusters[${index}]`, error, names);
       if (!cluster) return;
-      const twin = clusters.find((c) => c.name === cluster.name);
-      if (twin) error(cluster, `clusters[${index}].name`, "duplicate-cluster", `cluster "${cluster.name}" is already defined at line ${twin.line}`);
-      else clusters.push(cluster);
+      clusters.push(cluster);
     });
   }
   const expect: FleetExpectation[] = [];
@@ -197,6 +195,8 @@ function readCluster(node: YamlValue, path: string, error: Report, names: Set<st
     report(nameNode ?? node, `${path}.name`, "missing-name", "every cluster needs a `name:`");
   } else if (!CLUSTER_NAME.test(nameNode.value)) {
     report(nameNode, `${path}.name`, "invalid-name", `cluster name "${nameNode.value}" must be letters, digits, '.', '_' or '-' (at most 64), starting with a letter or digit`);
+  } else if (names.has(nameNode.value)) {
+    report(nameNode, `${path}.name`, "duplicate-cluster", `cluster "${nameNode.value}" is defined twice`);
   } else {
     name = nameNode.value;
     names.add(name);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { makeTestCa, type TestLeaf } from "../helpers/test-pki.js";
-import { makeCa, makeLeaf, makeServerCertificate } from "../ece/certs.js";
+import { makeCa, makeServerCertificate } from "../ece/certs.js";
 import { FakeEce, sampleDeployment } from "../ece/server.js";
 
 /**
