@@ -73,46 +73,9 @@ export type { LintFinding, LintFix, LintRule, LintSeverity } from "./trust/lint.
 
 // ---- Fleet: expiry scan and trust mesh ------------------------------------------------------
 
-/**
- * `othername scan` as a pure function: certificates already read (with where they were found)
- * in; one row per distinct certificate, soonest expiry first, with findings (EXPIRED,
- * EXPIRES_SOON, CA_EXPIRES_BEFORE_LEAF, ISSUER_NOT_IN_SCAN, WEAK_RSA_KEY, SHA1_SIGNATURE,
- * NO_OTHER_NAME) out. The HTML report of `scan --html` is `renderScanHtml(report)`.
- * @example
- * ```ts
- * const file = await readCryptoFile(await readFile("certs/es-eu-1/es-eu-1.crt"), { source: "es-eu-1.crt" });
- * const report = scanTargets(file.certificates.map((e) => ({ source: "es-eu-1.crt", certificate: e.certificate })),
- *   { at: new Date(), warnDays: 30 });
- * for (const c of report.certificates) console.log(c.daysLeft, c.subject, c.findings.map((f) => f.code).join(","));
- * ```
- */
 export { scanTargets, DEFAULT_WARN_DAYS } from "./fleet/scan.js";
 export type { FoundCertificate, ScanOptions, ScanReport, ScannedCertificate, ScanFinding, ScanFindingCode } from "./fleet/scan.js";
 
-/**
- * `othername mesh` as a pure function: which cluster accepts which. For each ordered pair, every
- * node of `to` is checked against `from`'s anchors and trust restrictions exactly as
- * `checkCertificate` does; a pair of clusters is connectable when both directions hold.
- * `parseFleetFile` reads a fleet file with positions; `eceMember` turns an ECE deployment's CA
- * and trust settings into a cluster of the mesh; `renderMeshHtml` draws the report.
- * @example
- * ```ts
- * const eu = loadTrustRestrictions({ fileName: "eu.yml", text: euText });
- * if (!eu.ok) throw new Error(eu.reason);
- * const report = evaluateMesh({
- *   at: new Date(),
- *   clusters: [
- *     { name: "prod-eu", anchors: [ca], matcher: eu.matcher, fields: [OTHER_NAME_FIELD],
- *       nodes: [{ kind: "certificate", label: "es-eu-1.crt", leaf: euLeaf, intermediates: [] }] },
- *     { name: "prod-us", anchors: [ca], matcher: null, fields: [OTHER_NAME_FIELD],
- *       nodes: [{ kind: "certificate", label: "es-us-1.crt", leaf: usLeaf, intermediates: [] }] },
- *   ],
- *   expect: [{ text: "prod-eu <-> prod-us", from: "prod-eu", to: "prod-us", both: true }],
- * });
- * report.connectable; // [] when prod-eu's restrictions do not name prod-us
- * report.pairs.filter((p) => !p.accepted).map((p) => `${p.from} refuses ${p.node}: ${p.reason}`);
- * ```
- */
 export { evaluateMesh, linkOf } from "./fleet/mesh.js";
 export type { MeshCluster, MeshNode, MeshInput, MeshReport, MeshPair, MeshExpectation, MeshExpectationInput, MeshLink } from "./fleet/mesh.js";
 export { parseFleetFile, isFleetFile } from "./fleet/fleet-file.js";

@@ -33,6 +33,19 @@ export interface EceMember {
 /** What a `*` of a recommended pattern stands for in the described node's name (an ECE instance id). */
 export const SAMPLE_NODE = "instance-0000000000";
 
+/**
+ * An ECE deployment as a cluster of the mesh (see the module comment for the model).
+ *
+ * @param input - The deployment id, its CA endpoint's answer and its trust settings (`normalizeTrust`).
+ * @returns Its anchors, the patterns its nodes check, a described node (or none) and notes on what is not modelled.
+ * @throws OthernameError CERT_MALFORMED or PEM_MALFORMED when ECE returns a certificate that cannot be read.
+ * @example
+ * ```ts
+ * const state = await readTrustState(client, { deploymentId });
+ * const member = eceMember({ deploymentId, ca: await client.getCertificateAuthority(deploymentId), trust: state.trust });
+ * const cluster = { name: "ece-a", anchors: member.anchors, matcher: compileMatcher(member.patterns), fields: [OTHER_NAME_FIELD], nodes: member.node ? [member.node] : [] };
+ * ```
+ */
 export function eceMember(input: { readonly deploymentId: string; readonly ca: CertificateAuthority; readonly trust: TrustSettings }): EceMember {
   const { deploymentId, ca, trust } = input;
   const notes: string[] = [];
@@ -75,12 +88,30 @@ function certificatesIn(pem: string): Certificate[] {
     .map((b) => parseCertificate(b.der));
 }
 
-/** A literal name as an Elasticsearch wildcard pattern: `*`, `?` and `\` escaped; a leading `/` too (it would start a regex). */
+/**
+ * A literal name as an Elasticsearch wildcard pattern: `*`, `?` and `\` escaped; a leading `/` too (it would start a regex).
+ *
+ * @param name - An exact node name (ECE `additional_node_names`).
+ * @returns The pattern matching exactly that name.
+ * @example
+ * ```ts
+ * escapeWildcard("a*b"); // "a\\*b"
+ * ```
+ */
 export function escapeWildcard(name: string): string {
   return name.replace(/[*?\\]/g, (c) => `\\${c}`).replace(/^\//, "\\/");
 }
 
-/** A concrete name a wildcard pattern matches: `*` → an instance id, `?` → `0`, `\x` → `x`. */
+/**
+ * A concrete name a wildcard pattern matches: `*` → an instance id, `?` → `0`, `\x` → `x`.
+ *
+ * @param pattern - A wildcard pattern (not a `/regex/`).
+ * @returns A name the pattern matches.
+ * @example
+ * ```ts
+ * sampleName("*.node.d1.cluster.s"); // "instance-0000000000.node.d1.cluster.s"
+ * ```
+ */
 export function sampleName(pattern: string): string {
   let out = "";
   for (let i = 0; i < pattern.length; i++) {

@@ -81,15 +81,49 @@ const EXPECTATION = /^\s*(\S+)\s*(<->|->|<-)\s*(\S+)\s*$/;
 /** Bounds: a fleet file names tens of clusters, not thousands. */
 const MAX_CLUSTERS = 200;
 
+/**
+ * Whether a `nodes:` entry names a live node (`HOST:PORT`, IPv6 in brackets) rather than a file.
+ *
+ * @param text - The entry.
+ * @returns True for `node1.example:9300`, `10.0.0.5:9300`, `[::1]:9300`.
+ * @example
+ * ```ts
+ * isEndpoint("node1:9300"); // true
+ * isEndpoint("certs/");     // false
+ * ```
+ */
 export function isEndpoint(text: string): boolean {
   return ENDPOINT.test(text);
 }
 
-/** Does this text look like a fleet file (a top-level `clusters:` key)? */
+/**
+ * Whether a YAML text looks like a fleet file (a top-level `clusters:` key).
+ *
+ * @param text - The file's text.
+ * @returns True when a line starts with `clusters:`.
+ * @example
+ * ```ts
+ * isFleetFile("clusters:\n  - name: a\n"); // true
+ * ```
+ */
 export function isFleetFile(text: string): boolean {
   return /^clusters[ \t]*:/m.test(text);
 }
 
+/**
+ * Reads a fleet file with positions: every problem (unknown key, missing `name`/`ca`/`nodes`,
+ * `ca` or `restrictions` beside `ece`, a field Elasticsearch does not read, a bad or unknown
+ * expectation, YAML syntax or alias-bomb limits) is a diagnostic with line, column and YAML path.
+ * Whether the named files exist is for the caller to check.
+ *
+ * @param text - The fleet file's text.
+ * @returns The spec and no errors, or `ok: false` with every diagnostic.
+ * @example
+ * ```ts
+ * const result = parseFleetFile(await readFile("fleet.yml", "utf8"));
+ * if (!result.ok) for (const d of result.diagnostics) console.error(formatDiagnostic("fleet.yml", d));
+ * ```
+ */
 export function parseFleetFile(text: string): FleetFileResult {
   const tree = readYamlTree(text);
   if (!tree.ok) return { ok: false, diagnostics: tree.diagnostics };

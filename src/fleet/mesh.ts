@@ -87,8 +87,14 @@ export interface MeshReport {
 }
 
 /**
- * Evaluates the trust mesh of a fleet.
+ * `othername mesh` over clusters already read: for every ordered pair (A, B), the diagonal
+ * included, whether every node of A accepts every node of B — B's chain against A's anchors at
+ * `at`, then A's trust restrictions on B's names, exactly as `checkCertificate` decides — with
+ * Elasticsearch's message for the first refusal; the pairs of clusters that accept each other
+ * both ways (connectable); and whether each expectation holds.
  *
+ * @param input - The clusters (anchors, matcher or null for no restrictions, fields, nodes), the expectations and the time.
+ * @returns Every pair with its reason, the connectable pairs and the expectations' outcome.
  * @example
  * ```ts
  * const report = evaluateMesh({
@@ -126,7 +132,18 @@ export function evaluateMesh(input: MeshInput): MeshReport {
   return { at: at.toISOString().replace(/\.\d{3}Z$/, "Z"), clusters: clusters.map((c) => c.name), pairs, connectable, expectations };
 }
 
-/** How a pair looks from `from`'s row of the matrix. */
+/**
+ * How the link between two clusters looks from `from`'s row of the matrix.
+ *
+ * @param report - A report from `evaluateMesh`.
+ * @param from - The accepting cluster (the row).
+ * @param to - The cluster whose nodes are accepted (the column).
+ * @returns "connectable" (both ways), "one-way" (only from accepts to), "reverse-only", "none", or "self" on the diagonal.
+ * @example
+ * ```ts
+ * linkOf(evaluateMesh({ clusters, at: new Date() }), "prod-eu", "ece-a"); // "connectable"
+ * ```
+ */
 export function linkOf(report: MeshReport, from: string, to: string): MeshLink {
   if (from === to) return "self";
   const there = report.pairs.find((p) => p.from === from && p.to === to)?.accepted === true;
@@ -145,7 +162,18 @@ function acceptsCluster(from: MeshCluster, to: MeshCluster, at: Date): MeshPair 
   return { from: from.name, to: to.name, accepted: true, reason: null, node: null };
 }
 
-/** Why a node of `from` would refuse this peer, or null when it accepts it. */
+/**
+ * Why a node of `from` would refuse this peer, or null when it accepts it.
+ *
+ * @param from - The accepting cluster.
+ * @param node - The peer node.
+ * @param at - The time of the decision.
+ * @returns Elasticsearch's rejection message, or null.
+ * @example
+ * ```ts
+ * refusalOf(cluster, { kind: "certificate", label: "n1.crt", leaf, intermediates: [] }, new Date()); // null when trusted
+ * ```
+ */
 export function refusalOf(from: MeshCluster, node: MeshNode, at: Date): string | null {
   let subject: string;
   let chain;

@@ -86,12 +86,20 @@ export function daysLeft(notAfter: Date, at: Date): number {
 }
 
 /**
- * Scans certificates already read.
+ * `othername scan` over certificates already read: one row per distinct certificate (the same
+ * bytes found in several places are one row with several `sources`), soonest expiry first, with
+ * its findings: EXPIRED, EXPIRES_SOON (less than `warnDays` left), CA_EXPIRES_BEFORE_LEAF,
+ * ISSUER_NOT_IN_SCAN, WEAK_RSA_KEY (< 2048 bits), SHA1_SIGNATURE, NO_OTHER_NAME.
  *
+ * @param found - Each certificate with where it was found (a path, `bundle.zip!entry` or `HOST:PORT`).
+ * @param options - The scan time (`at`) and the warning window in days.
+ * @returns The rows sorted by notAfter, and how many expire within the window or have expired.
  * @example
  * ```ts
- * const report = scanTargets([{ source: "node1.crt", certificate }], { at: new Date(), warnDays: 30 });
- * for (const c of report.certificates) console.log(c.daysLeft, c.subject, c.findings.map((f) => f.code));
+ * const file = await readCryptoFile(await readFile("certs/es-eu-1/es-eu-1.crt"), { source: "es-eu-1.crt" });
+ * const report = scanTargets(file.certificates.map((e) => ({ source: "es-eu-1.crt", certificate: e.certificate })),
+ *   { at: new Date(), warnDays: 30 });
+ * for (const c of report.certificates) console.log(c.daysLeft, c.subject, c.findings.map((f) => f.code).join(","));
  * ```
  */
 export function scanTargets(found: readonly FoundCertificate[], options: ScanOptions): ScanReport {
@@ -133,7 +141,8 @@ export function scanTargets(found: readonly FoundCertificate[], options: ScanOpt
       const issuers = issuersOf(cert);
       if (issuers.length === 0) findings.push({ code: "ISSUER_NOT_IN_SCAN", message: `its issuer ${cert.issuer} is not among the scanned certificates` });
       for (const issuer of issuers) {
-        if (issuer.notAfter.getTime() < cert.notAfter.getTime()) {
+        // A leaf issued right after its CA with the same validity outlives it by seconds: noise, not a finding.
+        if (cert.notAfter.getTime() - issuer.notAfter.getTime() > DAY_MS) {
           const list = outlivedBy.get(issuer.sha256);
           if (list) list.push(cert);
           else outlivedBy.set(issuer.sha256, [cert]);

@@ -51,6 +51,16 @@ const LINK_TEXT: Readonly<Record<MeshLink, string>> = {
   self: "own nodes",
 };
 
+/**
+ * The self-contained HTML report of `othername mesh --html`.
+ *
+ * @param report - A report from `evaluateMesh`.
+ * @returns One HTML document: the coloured matrix, each cell opening its reason, and every pair listed.
+ * @example
+ * ```ts
+ * await writeFile("mesh.html", renderMeshHtml(evaluateMesh({ clusters, at: new Date() })));
+ * ```
+ */
 export function renderMeshHtml(report: MeshReport): string {
   const ids = new Map(report.clusters.map((name, i) => [name, i]));
   const pairId = (from: string, to: string): string => `pair-${ids.get(from) ?? 0}-${ids.get(to) ?? 0}`;

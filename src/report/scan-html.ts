@@ -43,6 +43,16 @@ function status(c: ScannedCertificate): "expired" | "expiring" | "healthy" {
   return "healthy";
 }
 
+/**
+ * The self-contained HTML report of `othername scan --html`.
+ *
+ * @param report - A report from `scanTargets`.
+ * @returns One HTML document: inline CSS, SVG and script only, every certificate value escaped.
+ * @example
+ * ```ts
+ * await writeFile("scan.html", renderScanHtml(scanTargets(found, { at: new Date(), warnDays: 30 })));
+ * ```
+ */
 export function renderScanHtml(report: ScanReport): string {
   const rows = report.certificates
     .map((c) => {
