@@ -4,7 +4,7 @@ import { OthernameError } from "../errors.js";
 import type { EceClient } from "../ece/client.js";
 import { readTrustState } from "../ece/update-trust.js";
 import { eceMember } from "../fleet/ece-cluster.js";
-import type { FleetClusterSpec, FleetRef, FleetSpec } from "../fleet/fleet-file.js";
+import { parseFleetFile, type FleetClusterSpec, type FleetRef, type FleetSpec } from "../fleet/fleet-file.js";
 import type { MeshCluster, MeshNode } from "../fleet/mesh.js";
 import type { Diagnostic } from "../instances/diagnostic.js";
 import { compileMatcher } from "../trust/pattern.js";
@@ -50,6 +50,16 @@ export async function missingFleetFiles(spec: FleetSpec, base: string): Promise<
     if (!exists) out.push({ rule: "missing-file", severity: "error", message: `no such file or directory: ${ref.value}`, line: ref.line, column: ref.column, path: ref.path });
   }
   return out;
+}
+
+/**
+ * What `othername lint` reports for a fleet file: the parser's diagnostics, then the named files
+ * that do not exist (paths relative to the fleet file's directory `base`).
+ */
+export async function lintFleetFile(text: string, base: string): Promise<Diagnostic[]> {
+  const parsed = parseFleetFile(text);
+  if (!parsed.ok) return [...parsed.diagnostics];
+  return [...parsed.diagnostics, ...(await missingFleetFiles(parsed.spec, base))];
 }
 
 export async function readFleet(spec: FleetSpec, options: FleetReadOptions): Promise<FleetRead> {

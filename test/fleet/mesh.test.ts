@@ -233,3 +233,19 @@ describe("othername mesh", () => {
     expect(missing.stderr).toContain("missing.yml:4:19: error missing-file: no such file or directory: nope.yml");
   });
 });
+
+describe("othername lint on a fleet file", () => {
+  it("reports the fleet file's problems and missing files with positions, like the other YAML files", async () => {
+    writeFileSync(join(dir, "lint-fleet.yml"), ["clusters:", "  - name: one", "    ca: [missing.crt]", "    nodes: [eu/]", "    colour: blue", ""].join("\n"));
+    const run = await runCli(["lint", "lint-fleet.yml"], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('lint-fleet.yml:5:5: error unknown-key: unknown key "colour"');
+    writeFileSync(join(dir, "lint-fleet.yml"), ["clusters:", "  - name: one", "    ca: [missing.crt]", "    nodes: [eu/]", ""].join("\n"));
+    const missing = await runCli(["lint", "lint-fleet.yml", "--format", "json"], { cwd: dir });
+    expect(missing.code).toBe(1);
+    expect(JSON.parse(missing.stdout)).toEqual({
+      files: [{ path: "lint-fleet.yml", findings: [{ rule: "missing-file", severity: "error", line: 3, column: 10, message: "no such file or directory: missing.crt (at clusters[0].ca[0])", fix: null }] }],
+    });
+    expect((await runCli(["lint", "fleet.yml"], { cwd: dir })).code).toBe(0);
+  });
+});

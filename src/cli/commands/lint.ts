@@ -1,9 +1,12 @@
+import { dirname, resolve } from "node:path";
 import { ExitCode, OthernameError } from "../../errors.js";
 import { packageVersion } from "../../io/package-info.js";
 import { readDirectoryFiles, writeFixedFile } from "../../io/lint-fix.js";
 import { readInputFile } from "../../io/read-input.js";
 import { readCryptoFile } from "../../pki/read.js";
 import { fixFile, lintFile, LINT_RULES, type CertificateNames, type LintFinding } from "../../trust/lint.js";
+import { isFleetFile } from "../../fleet/fleet-file.js";
+import { lintFleetFile } from "../../io/fleet.js";
 import { defineCommand } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { renderSarif } from "../render/sarif.js";
@@ -27,7 +30,7 @@ export default defineCommand<LintArgs>({
   describe: "Lint trust_restrictions and instances files: the mistakes that make Elasticsearch refuse a file or trust the wrong peers",
   builder: (yargs) =>
     yargs
-      .positional("files", { type: "string", array: true, describe: "trust_restrictions (.yml, .yaml, .json) or instances files; told apart by content (a top-level instances: key)" })
+      .positional("files", { type: "string", array: true, describe: "trust_restrictions (.yml, .yaml, .json), instances or fleet files (othername mesh); told apart by content (a top-level instances: or clusters: key)" })
       .option("format", { choices: ["text", "json", "sarif"] as const, default: "text" as const, describe: "Output: FILE:LINE:COL lines, JSON, or SARIF 2.1.0 for code scanning" })
       .option("json", { type: "boolean", default: false, describe: "Same as --format json" })
       .option("fix", {
@@ -63,6 +66,12 @@ export default defineCommand<LintArgs>({
         if (!(error instanceof OthernameError)) throw error;
         unreadable = true;
         ctx.note(`othername: ${error.message}${error.hint ? `\n  hint: ${error.hint}` : ""}`);
+        continue;
+      }
+      if (isFleetFile(text)) {
+        // A fleet file (othername mesh): its diagnostics and missing files; nothing to fix.
+        const diagnostics = await lintFleetFile(text, dirname(resolve(ctx.io.cwd, path)));
+        linted.push({ path, findings: diagnostics.map((d) => ({ rule: d.rule, severity: d.severity, line: d.line, column: d.column, message: d.path ? `${d.message} (at ${d.path})` : d.message })) });
         continue;
       }
       if (!args.fix) {
