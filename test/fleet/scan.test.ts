@@ -119,7 +119,7 @@ describe("othername scan", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    const run = await cli(["scan", `127.0.0.1:${port}`, "certs/healthy", "ca", "--at", AT, "--timeout", "3000"]);
+    const run = await cli(["scan", `127.0.0.1:${port}`, "certs/healthy", "ca", "--at", AT, "--timeout", "3s"]);
     expect(run.code).toBe(4);
     expect(run.stderr).toContain(`127.0.0.1:${port}`);
     expect((await cli(["scan", "no-such-dir"])).code).toBe(3);

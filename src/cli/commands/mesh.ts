@@ -11,6 +11,7 @@ import { renderMeshHtml } from "../../report/mesh-html.js";
 import { defineCommand } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { parseAt } from "../parse-at.js";
+import { parseDurationOption } from "../duration-option.js";
 import { passwordOptions, type PasswordArgs } from "../password-options.js";
 import { meshLines, terminalSafe } from "../render/fleet-text.js";
 import { connect } from "./ece/connection.js";
@@ -22,7 +23,7 @@ interface MeshArgs extends PasswordArgs {
   readonly html?: string;
   readonly force: boolean;
   readonly concurrency: number;
-  readonly timeout: number;
+  readonly timeout: string;
   readonly "ca-pass-file"?: string;
   readonly "ca-pass-env"?: string;
   readonly url?: string;
@@ -45,7 +46,7 @@ export default defineCommand<MeshArgs>({
       .option("html", { type: "string", requiresArg: true, describe: "Also write a self-contained HTML report (the coloured matrix, every reason) to FILE" })
       .option("force", { type: "boolean", default: false, describe: "Replace an existing --html file" })
       .option("concurrency", { type: "number", default: 16, requiresArg: true, describe: "Live nodes probed at once" })
-      .option("timeout", { type: "number", default: 10_000, requiresArg: true, describe: "Milliseconds allowed per live node" })
+      .option("timeout", { type: "string", default: "10s", requiresArg: true, describe: "Time allowed per live node: seconds (10, 10s) or milliseconds (500ms)" })
       .option("url", { type: "string", requiresArg: true, describe: "ECE API URL for clusters with ece: (or env ECE_URL); auth from ECE_API_KEY, or --user with ECE_PASSWORD", group: "ECE:" })
       .option("user", { type: "string", requiresArg: true, describe: "ECE user (password from ECE_PASSWORD)", group: "ECE:" })
       .option("api-ca", { type: "string", requiresArg: true, describe: "CA of the ECE API's own TLS certificate", group: "ECE:" })
@@ -64,9 +65,7 @@ export default defineCommand<MeshArgs>({
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > MAX_CONCURRENCY) {
       throw new OthernameError("USAGE", `invalid --concurrency ${String(args.concurrency)}: give 1 to ${MAX_CONCURRENCY}`, { kind: "usage" });
     }
-    if (!Number.isInteger(args.timeout) || args.timeout < 1 || args.timeout > MAX_TIMEOUT_MS) {
-      throw new OthernameError("USAGE", `invalid --timeout ${String(args.timeout)}: give whole milliseconds from 1 to ${MAX_TIMEOUT_MS}`, { kind: "usage" });
-    }
+    const timeoutMs = parseDurationOption("--timeout", args.timeout, { maxMs: MAX_TIMEOUT_MS, command: "mesh" });
     const at = args.at === undefined ? ctx.io.now() : parseAt(args.at);
     const text = Buffer.from(await readInputFile(args.fleet, ctx.io.cwd, "fleet file")).toString("utf8");
     const parsed = parseFleetFile(text);
@@ -85,7 +84,7 @@ export default defineCommand<MeshArgs>({
       passEnv: args["ca-pass-env"],
       password,
       concurrency: args.concurrency,
-      timeoutMs: args.timeout,
+      timeoutMs,
       ece: () => connect({ topic: "mesh", url: args.url, user: args.user, "api-ca": args["api-ca"], insecure: args.insecure }, ctx),
     });
     for (const p of fleet.problems) ctx.warn(`${terminalSafe(p.source)}: ${terminalSafe(p.message)}`);

@@ -6,6 +6,7 @@ import { writeReportFile } from "../../io/write-report.js";
 import { renderScanHtml } from "../../report/scan-html.js";
 import { defineCommand } from "../command.js";
 import { parseAt } from "../parse-at.js";
+import { parseDurationOption } from "../duration-option.js";
 import { passwordOptions, type PasswordArgs } from "../password-options.js";
 import { scanLines, terminalSafe } from "../render/fleet-text.js";
 
@@ -14,7 +15,7 @@ interface ScanArgs extends PasswordArgs {
   readonly "warn-days": number;
   readonly at?: string;
   readonly concurrency: number;
-  readonly timeout: number;
+  readonly timeout: string;
   readonly json: boolean;
   readonly html?: string;
   readonly force: boolean;
@@ -33,7 +34,7 @@ export default defineCommand<ScanArgs>({
       .option("warn-days", { type: "number", default: DEFAULT_WARN_DAYS, requiresArg: true, describe: "Report certificates that expire within this many days (and exit 1)" })
       .option("at", { type: "string", requiresArg: true, describe: "Scan as of this ISO-8601 time instead of now" })
       .option("concurrency", { type: "number", default: 16, requiresArg: true, describe: "Live nodes probed at once" })
-      .option("timeout", { type: "number", default: 10_000, requiresArg: true, describe: "Milliseconds allowed per live node" })
+      .option("timeout", { type: "string", default: "10s", requiresArg: true, describe: "Time allowed per live node: seconds (10, 10s) or milliseconds (500ms)" })
       .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })
       .option("html", { type: "string", requiresArg: true, describe: "Also write a self-contained HTML report (sortable table, expiry timeline) to FILE" })
       .option("force", { type: "boolean", default: false, describe: "Replace an existing --html file" })
@@ -55,13 +56,11 @@ export default defineCommand<ScanArgs>({
     if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > MAX_CONCURRENCY) {
       throw new OthernameError("USAGE", `invalid --concurrency ${String(args.concurrency)}: give 1 to ${MAX_CONCURRENCY}`, { kind: "usage" });
     }
-    if (!Number.isInteger(args.timeout) || args.timeout < 1 || args.timeout > MAX_TIMEOUT_MS) {
-      throw new OthernameError("USAGE", `invalid --timeout ${String(args.timeout)}: give whole milliseconds from 1 to ${MAX_TIMEOUT_MS}`, { kind: "usage" });
-    }
+    const timeoutMs = parseDurationOption("--timeout", args.timeout, { maxMs: MAX_TIMEOUT_MS, command: "scan" });
     const at = args.at === undefined ? ctx.io.now() : parseAt(args.at);
     if (args.pass !== undefined) ctx.warn("--pass puts the password in the process list; prefer --pass-file or --pass-env");
     const password = await resolvePassword({ file: args["pass-file"], env: args["pass-env"], value: args.pass }, { ...ctx.io, stdinIsTTY: false });
-    const { sources, problems } = await readCertificateSources(args.targets.map(String), { cwd: ctx.io.cwd, password, concurrency: args.concurrency, timeoutMs: args.timeout });
+    const { sources, problems } = await readCertificateSources(args.targets.map(String), { cwd: ctx.io.cwd, password, concurrency: args.concurrency, timeoutMs });
     const found: FoundCertificate[] = sources.flatMap((s) => s.certificates.map((certificate) => ({ source: s.source, certificate })));
     const report = scanTargets(found, { at, warnDays });
     for (const p of problems) ctx.warn(`${terminalSafe(p.source)}: ${terminalSafe(p.message)}`);
