@@ -189,8 +189,8 @@ function parseUnchecked(der: Uint8Array): Certificate {
   const skiValue = ext("2.5.29.14");
   const subjectKeyId = skiValue ? toHex(contentOf(skiValue, expectTag(readTlv(skiValue, 0), Tag.octetString, "subjectKeyIdentifier"))) : undefined;
   const authorityKeyId = readAuthorityKeyId(ext("2.5.29.35"));
-  const sanValue = ext(SUBJECT_ALT_NAME_OID);
-  const san = sanValue ? readSubjectAltNames(sanValue) : { otherNameCommonName: [], dns: [], ip: [], otherNameOids: [] };
+  const sanExtension = extensions.find((e) => e.oid === SUBJECT_ALT_NAME_OID);
+  const san = sanExtension ? readSubjectAltNames(sanExtension.value, { critical: sanExtension.critical }) : { otherNameCommonName: [], dns: [], ip: [], otherNameOids: [] };
 
   return Object.freeze({
     der,

@@ -1,4 +1,5 @@
 import { OthernameError } from "../errors.js";
+import { decodeJavaUtf16be, decodeJavaUtf8 } from "./java-charsets.js";
 import { Tag, concatBytes, contentOf, decodeOid, encodeOid, encodeTlv, readChildren, readTlv, toHex, type Tlv } from "./der.js";
 
 /**
@@ -12,6 +13,8 @@ export interface SubjectAltNames {
   readonly ip: readonly string[];
   /** Every otherName type-id seen (including 2.5.4.3), for explanations. */
   readonly otherNameOids: readonly string[];
+  /** Set when the JDK could not parse a non-critical SAN: it then reports no names at all. */
+  readonly unreadable?: string;
 }
 
 export const COMMON_NAME_OID = "2.5.4.3";
@@ -32,29 +35,52 @@ const LATIN1_STRING_TAGS: ReadonlySet<number> = new Set([
   Tag.generalString,
 ]);
 
+export interface ReadSubjectAltNamesOptions {
+  /** The extension's critical flag: the JDK refuses a certificate whose critical SAN it cannot parse. */
+  readonly critical?: boolean;
+}
+
 /**
  * Reads a SubjectAltName extension value (GeneralNames, RFC 5280 §4.2.1.6) with Elasticsearch's
- * semantics for otherName common names, plus DNS names and IP addresses.
+ * semantics for otherName common names, plus DNS names and IP addresses: as Elasticsearch sees it
+ * through the JDK 17 `X509Certificate.getSubjectAlternativeNames()`. When the JDK cannot parse the
+ * GeneralNames (see `jdkGeneralNameProblem`), a non-critical extension is set aside and gives no names
+ * at all (`unreadable` says why); a critical one makes the JDK refuse the certificate, so this throws.
  *
  * @param extensionValue - The extension's value (the OCTET STRING contents).
+ * @param options - `critical`: the extension's critical flag (default false).
  * @returns The names by kind.
- * @throws OthernameError SAN_MALFORMED when the value is not GeneralNames.
+ * @throws OthernameError SAN_MALFORMED when the extension is critical and the JDK cannot parse it.
  * @example
  * ```ts
  * const value = encodeSubjectAltName({ otherNameCommonName: ["n1.node.c1.cluster.s1.account"], dns: ["n1.local"] });
  * readSubjectAltNames(value!).otherNameCommonName; // ["n1.node.c1.cluster.s1.account"]
  * ```
  */
-export function readSubjectAltNames(extensionValue: Uint8Array): SubjectAltNames {
+export function readSubjectAltNames(extensionValue: Uint8Array, options: ReadSubjectAltNamesOptions = {}): SubjectAltNames {
+  let entries: Tlv[];
+  let problem: string | undefined;
+  try {
+    const outer = readTlv(extensionValue, 0);
+    if (outer.tag !== Tag.sequence || outer.end !== extensionValue.length) throw sanError("the extension is not a SEQUENCE of GeneralName");
+    entries = readChildren(extensionValue, outer);
+    problem = entries.length === 0 ? "the SEQUENCE of GeneralName is empty" : undefined;
+    for (const name of entries) problem ??= jdkGeneralNameProblem(extensionValue, name);
+  } catch (error) {
+    if (!(error instanceof OthernameError)) throw error;
+    entries = [];
+    problem = error.message.replace(/^invalid subjectAltName extension: /, "");
+  }
+  if (problem !== undefined) {
+    if (options.critical) throw sanError(`${problem} (the JDK refuses a certificate whose critical subjectAltName it cannot parse)`);
+    // JDK 17 keeps an unparseable non-critical extension aside: getSubjectAlternativeNames() is null.
+    return { otherNameCommonName: [], dns: [], ip: [], otherNameOids: [], unreadable: problem };
+  }
   const otherNameCommonName: string[] = [];
   const dns: string[] = [];
   const ip: string[] = [];
   const otherNameOids: string[] = [];
-  const outer = readTlv(extensionValue, 0);
-  if (outer.tag !== Tag.sequence || outer.end !== extensionValue.length) {
-    throw sanError("the extension is not a SEQUENCE of GeneralName");
-  }
-  for (const name of readChildren(extensionValue, outer)) {
+  for (const name of entries) {
     switch (name.tag) {
       case GENERAL_NAME_OTHER: {
         const parsed = readOtherName(extensionValue, name);
@@ -63,7 +89,8 @@ export function readSubjectAltNames(extensionValue: Uint8Array): SubjectAltNames
         break;
       }
       case GENERAL_NAME_DNS:
-        dns.push(Buffer.from(contentOf(extensionValue, name)).toString("latin1"));
+        // The JDK reads IA5String as US-ASCII: each byte above 0x7F becomes U+FFFD; no syntax check.
+        dns.push(decodeAscii(contentOf(extensionValue, name)));
         break;
       case GENERAL_NAME_IP: {
         const text = formatIp(contentOf(extensionValue, name));
@@ -78,32 +105,106 @@ export function readSubjectAltNames(extensionValue: Uint8Array): SubjectAltNames
   return { otherNameCommonName, dns, ip, otherNameOids };
 }
 
+/**
+ * Why the JDK 17 GeneralName parser (sun.security.x509.GeneralName and the name classes) refuses
+ * this entry, or undefined when it reads it. Checked against the JDK by test/jdk/differential.test.ts.
+ */
+function jdkGeneralNameProblem(bytes: Uint8Array, name: Tlv): string | undefined {
+  const number = name.tag & 0x1f;
+  const form = (constructed: boolean) =>
+    (name.tag & 0xc0) === 0x80 && name.constructed === constructed ? undefined : `GeneralName [${number}] has the wrong class or form`;
+  const content = contentOf(bytes, name);
+  switch (number) {
+    case 0: {
+      const bad = form(true);
+      if (bad) return bad;
+      const parts = readChildren(bytes, name);
+      if (parts[0]?.tag !== Tag.oid || !validOid(contentOf(bytes, parts[0]))) return "an otherName has no valid type-id";
+      return parts[1] ? undefined : "an otherName has no value";
+    }
+    case 1: {
+      // RFC822Name: not empty, and not ending in "@" or being just "." after it.
+      const bad = form(false);
+      if (bad) return bad;
+      const text = decodeAscii(content);
+      const domain = text.slice(text.indexOf("@") + 1);
+      return text === "" || domain === "" || domain === "." ? "an rfc822Name is empty or has no domain" : undefined;
+    }
+    case 2:
+      return form(false);
+    case 3:
+    case 5:
+      return form(true);
+    case 4: {
+      const bad = form(true);
+      if (bad) return bad;
+      const inner = readChildren(bytes, name);
+      return inner.length === 1 && inner[0]?.tag === Tag.sequence && validName(bytes, inner[0]) ? undefined : "a directoryName is not a Name";
+    }
+    case 6: {
+      const bad = form(false);
+      if (bad) return bad;
+      // java.net.URI syntax with a scheme (sun.security.x509.URIName).
+      return /^[A-Za-z][A-Za-z0-9+.-]*:[!#-;=?-[\]_a-z~]+$/.test(decodeAscii(content)) ? undefined : "a URI has no scheme or is not a URI";
+    }
+    case 7:
+      // 4 or 16 octets an address, 8 or 32 an address and mask; 32 makes getSubjectAlternativeNames() throw.
+      return form(false) ?? ([4, 8, 16].includes(content.length) ? undefined : `an iPAddress has ${content.length} octets`);
+    case 8:
+      return form(false) ?? (validOid(content) ? undefined : "a registeredID is not an OID");
+    default:
+      return `GeneralName tag [${number}] is not defined`;
+  }
+}
+
+function validOid(content: Uint8Array): boolean {
+  return content.length > 0 && ((content[content.length - 1] as number) & 0x80) === 0;
+}
+
+/** A Name: SEQUENCE OF SET OF SEQUENCE { OID, value } (RFC 5280 §4.1.2.4). */
+function validName(bytes: Uint8Array, name: Tlv): boolean {
+  for (const rdn of readChildren(bytes, name)) {
+    if (rdn.tag !== Tag.set) return false;
+    const attributes = readChildren(bytes, rdn);
+    if (attributes.length === 0) return false;
+    for (const attribute of attributes) {
+      if (attribute.tag !== Tag.sequence) return false;
+      const [type, value] = readChildren(bytes, attribute);
+      if (type?.tag !== Tag.oid || value === undefined) return false;
+    }
+  }
+  return true;
+}
+
+function decodeAscii(bytes: Uint8Array): string {
+  let text = "";
+  for (const byte of bytes) text += byte < 0x80 ? String.fromCharCode(byte) : "\ufffd";
+  return text;
+}
+
+/**
+ * The otherName value Elasticsearch reads. The JDK re-encodes the entry with one more [0] around the
+ * certificate's value field, and Elasticsearch descends once into a constructed value: together, on
+ * the certificate's bytes, the value field ([0] EXPLICIT, but the JDK does not check its tag) is
+ * opened once when constructed and the string type found there is decoded. A value wrapped twice in
+ * the certificate (`[0]{[0]{UTF8String}}`) therefore gives no name.
+ */
 function readOtherName(bytes: Uint8Array, name: Tlv): { oid: string; value: string | undefined } {
   const parts = readChildren(bytes, name);
   const typeId = parts[0];
   if (!typeId || typeId.tag !== Tag.oid) throw sanError("an otherName has no type-id");
   const oid = decodeOid(contentOf(bytes, typeId));
-  const wrapper = parts[1];
-  // value [0] EXPLICIT ANY: the wrapper must be context tag 0, constructed.
-  if (!wrapper || wrapper.tag !== 0xa0) return { oid, value: undefined };
-  let inner = readChildren(bytes, wrapper)[0];
-  // Some Java encoders add a second explicit tag: Elasticsearch descends once more.
-  if (inner && inner.constructed && (inner.tag & 0xc0) === 0x80) {
-    inner = readChildren(bytes, inner)[0];
-  }
-  if (!inner) return { oid, value: undefined };
-  return { oid, value: decodeOtherNameValue(inner.tag, contentOf(bytes, inner)) };
+  let value = parts[1];
+  if (value?.constructed) value = readChildren(bytes, value)[0];
+  if (!value) return { oid, value: undefined };
+  return { oid, value: decodeOtherNameValue(value.tag, contentOf(bytes, value)) };
 }
 
 /** The string Elasticsearch extracts from an otherName value, or undefined when it skips the entry. */
 export function decodeOtherNameValue(tag: number, content: Uint8Array): string | undefined {
-  if (tag === Tag.utf8String) return new TextDecoder("utf-8").decode(content);
-  if (tag === Tag.bmpString) {
-    if (content.length % 2 !== 0) return undefined;
-    let text = "";
-    for (let i = 0; i < content.length; i += 2) text += String.fromCharCode(((content[i] as number) << 8) | (content[i + 1] as number));
-    return text;
-  }
+  // Java's UTF-8 and UTF-16BE decoders, with their U+FFFD replacement rules.
+  if (tag === Tag.utf8String) return decodeJavaUtf8(content);
+  if (tag === Tag.bmpString) return decodeJavaUtf16be(content);
   if (LATIN1_STRING_TAGS.has(tag)) return Buffer.from(content).toString("latin1");
   if (tag === Tag.octetString) return toHex(content);
   // UniversalString, T61String and anything else: ignored, never fatal.

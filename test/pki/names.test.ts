@@ -19,7 +19,8 @@ describe("otherName commonName as Elasticsearch reads it", () => {
     ["visible", ["node5.node.abc123.cluster.s1.account"]],
     ["numeric", ["12345"]],
     ["octets", ["deadbeef"]],
-    ["double-tag", ["node6.node.abc123.cluster.s1.account"]],
+    // The JDK adds one [0] and Elasticsearch removes one: a value wrapped twice in the certificate gives no name.
+    ["double-tag", []],
     ["non-ascii", ["café.node.x.cluster.s1.account"]],
     ["t61-ignored", []],
     ["universal-ignored", []],
@@ -43,6 +44,52 @@ describe("otherName commonName as Elasticsearch reads it", () => {
     expect(decodeOtherNameValue(0x13, Uint8Array.from([0x63, 0xe9]))).toBe("cé");
     expect(decodeOtherNameValue(0x1c, Uint8Array.from([0, 0, 0, 0x41]))).toBeUndefined();
     expect(decodeOtherNameValue(0x14, Uint8Array.from([0x41]))).toBeUndefined();
+  });
+});
+
+describe("strings decoded by Java's charset decoders (JDK 17 replacement rules)", () => {
+  const bytes = (hex: string) => Uint8Array.from(Buffer.from(hex, "hex"));
+  it.each([
+    // [tag, content hex, what Elasticsearch reads]
+    [0x0c, "41c3a9", "Aé"],
+    [0x0c, "eda080", "\ufffd"], // an encoded surrogate: one U+FFFD in Java (three in WHATWG/TextDecoder)
+    [0x0c, "41e282", "A\ufffd"], // a sequence cut by the end: one U+FFFD
+    [0x0c, "e0808041", "\ufffd\ufffd\ufffdA"], // overlong E0 80: each byte alone
+    [0x0c, "f0908041", "\ufffdA"], // a 4-byte sequence cut short: one U+FFFD for the three bytes
+    [0x0c, "c0af", "\ufffd\ufffd"],
+    [0x1e, "004100", "A\ufffd"], // odd length: a trailing U+FFFD
+    [0x1e, "d8000041", "\ufffd"], // a high surrogate followed by no low one swallows the next unit
+    [0x1e, "dc000041", "\ufffdA"], // a lone low surrogate
+    [0x1e, "d83ddca9", "\u{1f4a9}"],
+  ] as const)("tag %i %s", (tag, hex, expected) => {
+    expect(decodeOtherNameValue(tag, bytes(hex))).toBe(expected);
+  });
+});
+
+describe("a subjectAltName the JDK cannot parse", () => {
+  const ON = "a00a0603550403a0030c0141"; // otherName 2.5.4.3 "A"
+  const san = (entriesHex: string) => {
+    const content = Buffer.from(entriesHex, "hex");
+    return Uint8Array.from(Buffer.concat([Buffer.from([0x30, content.length]), content]));
+  };
+  it("reads the names when every entry parses (no DNS syntax check; a value without [0] is read too)", () => {
+    expect(readSubjectAltNames(san(`8203612062${ON}`))).toMatchObject({ dns: ["a b"], otherNameCommonName: ["A"] });
+    expect(readSubjectAltNames(san("a00806035504030c0141"))).toMatchObject({ otherNameCommonName: ["A"] });
+  });
+  it.each([
+    ["an iPAddress of 5 octets", `87050102030405${ON}`],
+    ["a URI without a scheme", `860b6578616d706c652e636f6d${ON}`],
+    ["an empty rfc822Name", `8100${ON}`],
+    ["a primitive otherName", `80050603550403${ON}`],
+    ["tag [9]", `890141${ON}`],
+  ])("non-critical, %s: no names at all (getSubjectAlternativeNames() is null)", (_, hex) => {
+    const names = readSubjectAltNames(san(hex));
+    expect(names.otherNameCommonName).toEqual([]);
+    expect(names.unreadable).toBeTruthy();
+  });
+  it("critical: the certificate is refused", () => {
+    expect(() => readSubjectAltNames(san(`87050102030405${ON}`), { critical: true })).toThrow(/critical subjectAltName/);
+    expect(() => readSubjectAltNames(san(""), { critical: true })).toThrow(/empty/);
   });
 });
 
