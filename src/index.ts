@@ -32,7 +32,7 @@ export { readSubjectAltNames, encodeSubjectAltName } from "./pki/names.js";
 export type { SubjectAltNames, SubjectAltNameInput } from "./pki/names.js";
 
 export { readCryptoFile } from "./pki/read.js";
-export type { CryptoFile, CryptoFileFormat, CertificateEntry, KeyEntry, ReadOptions } from "./pki/read.js";
+export type { CryptoFile, CryptoFileFormat, CertificateEntry, KeyEntry, Pkcs12Details, ReadOptions, SecretEntry, UnusableKeyEntry } from "./pki/read.js";
 
 export { generateKey, parseKeySpec, formatKeySpec, readPrivateKey, exportPrivateKeyPem, exportPrivateKeyDer } from "./pki/keys.js";
 export type { PrivateKey, KeySpec, KeyAlgorithm, NamedCurve } from "./pki/keys.js";
