@@ -38,7 +38,7 @@ export { generateKey, parseKeySpec, formatKeySpec, readPrivateKey, exportPrivate
 export type { PrivateKey, KeySpec, KeyAlgorithm, NamedCurve } from "./pki/keys.js";
 
 export { readPkcs12, writePkcs12, isPkcs12 } from "./pki/pkcs12/index.js";
-export type { Pkcs12Contents, Pkcs12Key, Pkcs12Certificate, WritePkcs12Input, WritePkcs12Options } from "./pki/pkcs12/index.js";
+export type { Pkcs12Contents, Pkcs12Key, Pkcs12Certificate, Pkcs12Safe, Pkcs12Secret, EncryptionInfo, MacInfo, PasswordEncoding, WritePkcs12Input, WritePkcs12Options } from "./pki/pkcs12/index.js";
 
 export { createCsr, parseCsr } from "./pki/csr.js";
 export type { Csr, CreateCsrOptions } from "./pki/csr.js";

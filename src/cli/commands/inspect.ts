@@ -111,7 +111,8 @@ function toJson(path: string, file: CryptoFile) {
       ...(entry.key.curve !== undefined ? { curve: entry.key.curve } : {}),
       ...(entry.friendlyName !== undefined ? { friendlyName: entry.friendlyName } : {}),
       certificateIndex: entry.certificateIndex ?? null,
-      usable: isUsable(entry),
+      // PKCS#12 only (docs/cli.md): PEM/DER keys othername cannot use are refused when read.
+      ...(file.format === "pkcs12" ? { usable: isUsable(entry) } : {}),
       ...(isUsable(entry) ? {} : { reason: entry.key.reason }),
       ...bagJson(entry),
     })),
