@@ -32,13 +32,13 @@ export { readSubjectAltNames, encodeSubjectAltName } from "./pki/names.js";
 export type { SubjectAltNames, SubjectAltNameInput } from "./pki/names.js";
 
 export { readCryptoFile } from "./pki/read.js";
-export type { CryptoFile, CryptoFileFormat, CertificateEntry, KeyEntry, ReadOptions } from "./pki/read.js";
+export type { CryptoFile, CryptoFileFormat, CertificateEntry, KeyEntry, Pkcs12Details, ReadOptions, SecretEntry, UnusableKeyEntry } from "./pki/read.js";
 
 export { generateKey, parseKeySpec, formatKeySpec, readPrivateKey, exportPrivateKeyPem, exportPrivateKeyDer } from "./pki/keys.js";
 export type { PrivateKey, KeySpec, KeyAlgorithm, NamedCurve } from "./pki/keys.js";
 
 export { readPkcs12, writePkcs12, isPkcs12 } from "./pki/pkcs12/index.js";
-export type { Pkcs12Contents, Pkcs12Key, Pkcs12Certificate, WritePkcs12Input, WritePkcs12Options } from "./pki/pkcs12/index.js";
+export type { Pkcs12Contents, Pkcs12Key, Pkcs12Certificate, Pkcs12Safe, Pkcs12Secret, EncryptionInfo, MacInfo, PasswordEncoding, WritePkcs12Input, WritePkcs12Options } from "./pki/pkcs12/index.js";
 
 export { createCsr, parseCsr } from "./pki/csr.js";
 export type { Csr, CreateCsrOptions } from "./pki/csr.js";

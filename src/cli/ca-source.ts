@@ -4,6 +4,7 @@ import { resolvePassword } from "../io/password.js";
 import type { Certificate } from "../pki/certificate.js";
 import { prepareIssuer, type Issuer } from "../pki/issue.js";
 import type { PrivateKey } from "../pki/keys.js";
+import { SIGNING_KEY_TYPES } from "../pki/keys/unusable-key.js";
 import { readCryptoFile, type CryptoFile } from "../pki/read.js";
 import type { CommandContext } from "./context.js";
 
@@ -27,6 +28,14 @@ export async function loadIssuer(args: CaSourceArgs, ctx: CommandContext): Promi
   if (args.ca !== undefined) {
     const file = await readWithPassword(args.ca, "CA keystore", args, ctx);
     const entry = file.keys.find((k) => k.certificateIndex !== undefined) ?? file.keys[0];
+    const unusable = file.unusableKeys?.[0];
+    if (!entry && unusable) {
+      // The keystore is fine; its key is of a type we do not sign with (DSA, RSA-PSS, Ed448, brainpool, GOST…).
+      const alias = unusable.friendlyName !== undefined ? ` (alias ${unusable.friendlyName})` : "";
+      throw new OthernameError("CA_KEY_UNSUPPORTED", `cannot use ${args.ca} (--ca) as a CA: its private key${alias} cannot sign here: ${unusable.key.reason}`, {
+        hint: `Sign with a CA whose key is ${SIGNING_KEY_TYPES.replace(/ and /, " or ")} (\`othername ca\` makes one), or --self-signed; \`othername inspect\` shows what the keystore holds.`,
+      });
+    }
     if (!entry) {
       throw new OthernameError("CA_NO_KEY", `cannot use ${args.ca} (--ca) as a CA: it holds no private key`, {
         hint: "Pass the CA's PKCS#12 made by `othername ca` or `elasticsearch-certutil ca`, or use --ca-cert and --ca-key.",

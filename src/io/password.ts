@@ -36,7 +36,7 @@ export async function resolvePassword(sources: PasswordSources, io: PasswordIo):
     const path = resolve(io.cwd, sources.file);
     let text: string;
     try {
-      text = await readFile(path, "utf8");
+      text = passwordFileText(await readFile(path));
     } catch (error) {
       throw new OthernameError("PASSWORD_FILE_UNREADABLE", `cannot read password file ${sources.file} (${flags.file}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
         hint: "Give a readable file whose first line is the password.",
@@ -57,6 +57,18 @@ export async function resolvePassword(sources: PasswordSources, io: PasswordIo):
   if (sources.value !== undefined) return sources.value;
   if (sources.prompt !== undefined && io.stdinIsTTY) return promptHidden(sources.prompt, io);
   return undefined;
+}
+
+/**
+ * A password file is UTF-8; bytes that are not valid UTF-8 are read as ISO-8859-1, one character
+ * per byte (what OpenSSL does with such a password, and the only reading that loses nothing).
+ */
+function passwordFileText(bytes: Buffer): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return bytes.toString("latin1");
+  }
 }
 
 function firstLine(text: string): string {

@@ -86,6 +86,9 @@ const CURVE_NAMES: Readonly<Record<string, { name: string; bits: number }>> = {
   secp384r1: { name: "P-384", bits: 384 },
   secp521r1: { name: "P-521", bits: 521 },
   secp256k1: { name: "secp256k1", bits: 256 },
+  brainpoolP256r1: { name: "brainpoolP256r1", bits: 256 },
+  brainpoolP384r1: { name: "brainpoolP384r1", bits: 384 },
+  brainpoolP512r1: { name: "brainpoolP512r1", bits: 512 },
 };
 
 const MAX_CERTIFICATE_SIZE = 1 << 20;
@@ -300,6 +303,9 @@ const EC_CURVES_BY_OID: Readonly<Record<string, { name: string; bits: number }>>
   "1.3.132.0.34": { name: "P-384", bits: 384 },
   "1.3.132.0.35": { name: "P-521", bits: 521 },
   "1.3.132.0.10": { name: "secp256k1", bits: 256 },
+  "1.3.36.3.3.2.8.1.1.7": { name: "brainpoolP256r1", bits: 256 },
+  "1.3.36.3.3.2.8.1.1.11": { name: "brainpoolP384r1", bits: 384 },
+  "1.3.36.3.3.2.8.1.1.13": { name: "brainpoolP512r1", bits: 512 },
 };
 
 /**
@@ -307,7 +313,7 @@ const EC_CURVES_BY_OID: Readonly<Record<string, { name: string; bits: number }>>
  * building a KeyObject, which matters when validating thousands of chains. Node's parser is
  * the fallback for anything else.
  */
-function readPublicKey(spki: Uint8Array): PublicKeyInfo {
+export function readPublicKey(spki: Uint8Array): PublicKeyInfo {
   const sequence = readTlv(spki, 0);
   const [algorithm, key] = readChildren(spki, sequence);
   const oidTlv = algorithm ? readChildren(spki, algorithm)[0] : undefined;

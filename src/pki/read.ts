@@ -3,8 +3,10 @@ import { parseCertificate, type Certificate } from "./certificate.js";
 import { parseCsr, type Csr } from "./csr.js";
 import { Tag, bytesEqual, readChildren, readTlv } from "./der.js";
 import { readPrivateKey, type PrivateKey } from "./keys.js";
+import { describeUnusableKey, type UnusableKey } from "./keys/unusable-key.js";
 import { decodePem, encodePem, looksLikePem, type PemBlock } from "./pem.js";
 import { isPkcs12, readPkcs12 } from "./pkcs12/index.js";
+import type { EncryptionInfo, MacInfo, Pkcs12Safe } from "./pkcs12/index.js";
 
 /**
  * Reads any file a user may hand us — PEM with any number of blocks, a single DER structure,
@@ -17,6 +19,10 @@ export interface CertificateEntry {
   readonly friendlyName?: string;
   /** PKCS#12 only: a Java trusted-certificate entry (trusted-key-usage attribute). */
   readonly trusted?: boolean;
+  /** PKCS#12 only: the bag's localKeyId attribute (RFC 7292 §4.2, PKCS#9). */
+  readonly localKeyId?: Uint8Array;
+  /** PKCS#12 only: how the bag was encrypted (null: in the clear). */
+  readonly encryption?: EncryptionInfo | null;
 }
 
 export interface KeyEntry {
@@ -24,6 +30,32 @@ export interface KeyEntry {
   readonly friendlyName?: string;
   /** Index into `certificates` of the certificate whose public key matches. */
   readonly certificateIndex?: number;
+  /** PKCS#12 only: the bag's localKeyId attribute. */
+  readonly localKeyId?: Uint8Array;
+  /** PKCS#12 only: how the bag was encrypted (null: in the clear). */
+  readonly encryption?: EncryptionInfo | null;
+}
+
+/** A key in a PKCS#12 file that othername cannot use (see `UnusableKey`); the rest of the file is still read. */
+export interface UnusableKeyEntry extends Omit<KeyEntry, "key"> {
+  readonly key: UnusableKey;
+}
+
+/** A secret bag (a keytool SecretKeyEntry): listed by its attributes, never decrypted. */
+export interface SecretEntry {
+  readonly secretType: string;
+  readonly friendlyName?: string;
+  readonly localKeyId?: Uint8Array;
+  readonly encryption: EncryptionInfo | null;
+}
+
+/** What a PKCS#12 file says about its own protection, for `inspect`. */
+export interface Pkcs12Details {
+  readonly mac: MacInfo | null;
+  readonly safes: readonly Pkcs12Safe[];
+  readonly secrets: readonly SecretEntry[];
+  /** Zero bytes after the PFX, ignored (as OpenSSL and the JDK do). */
+  readonly trailingZeroBytes: number;
 }
 
 export interface CryptoFile {
@@ -31,6 +63,9 @@ export interface CryptoFile {
   readonly certificates: readonly CertificateEntry[];
   readonly keys: readonly KeyEntry[];
   readonly csrs: readonly Csr[];
+  /** PKCS#12 keys of a type othername cannot use: listed, not in `keys`. */
+  readonly unusableKeys?: readonly UnusableKeyEntry[];
+  readonly pkcs12?: Pkcs12Details;
 }
 
 export interface ReadOptions {
@@ -147,25 +182,37 @@ async function readPfx(bytes: Uint8Array, options: ReadOptions): Promise<CryptoF
         certificate: parseCertificate(entry.der),
         ...(entry.friendlyName !== undefined ? { friendlyName: entry.friendlyName } : {}),
         trusted: entry.trusted,
+        ...(entry.localKeyId !== undefined ? { localKeyId: entry.localKeyId } : {}),
+        encryption: entry.encryption,
       };
     } catch (error) {
       throw inFile(source, error, `certificate bag ${index + 1}`);
     }
   });
-  const keys: KeyEntry[] = contents.keys.map((entry, index) => {
-    let key: PrivateKey;
-    try {
-      key = readPrivateKey(entry.pkcs8, { source });
-    } catch (error) {
-      throw inFile(source, error, `key bag ${index + 1}`);
-    }
-    return {
-      key,
+  const keys: KeyEntry[] = [];
+  const unusableKeys: UnusableKeyEntry[] = [];
+  contents.keys.forEach((entry, index) => {
+    const attributes = {
       ...(entry.friendlyName !== undefined ? { friendlyName: entry.friendlyName } : {}),
       ...(entry.certificateIndex !== undefined ? { certificateIndex: entry.certificateIndex } : {}),
+      ...(entry.localKeyId !== undefined ? { localKeyId: entry.localKeyId } : {}),
+      encryption: entry.encryption,
     };
+    try {
+      keys.push({ key: readPrivateKey(entry.pkcs8, { source }), ...attributes });
+    } catch (error) {
+      // A key type we cannot sign with must not hide the certificates: list it and read on.
+      if (error instanceof OthernameError && error.code === "KEY_UNSUPPORTED_ALGORITHM") unusableKeys.push({ key: describeUnusableKey(entry.pkcs8), ...attributes });
+      else throw inFile(source, error, `key bag ${index + 1}`);
+    }
   });
-  return { format: "pkcs12", certificates, keys, csrs: [] };
+  const pkcs12: Pkcs12Details = {
+    mac: contents.macDetails,
+    safes: contents.safes,
+    secrets: contents.secrets,
+    trailingZeroBytes: contents.trailingZeroBytes,
+  };
+  return { format: "pkcs12", certificates, keys, csrs: [], unusableKeys, pkcs12 };
 }
 
 /** A lone DER structure: told apart by its shape (RFC 5280, RFC 2986, RFC 5958, RFC 8017, RFC 5915). */

@@ -44,7 +44,8 @@ describe("PBES2 decryption", () => {
     const scheme = parseEncryptionScheme(pbes2(explicit ? oid : null, salt, 1000, "2.16.840.1.101.3.4.1.42", iv, 32));
     expect(scheme.name).toBe(`PBES2(PBKDF2-HMAC-${hash.toUpperCase()}, AES-256-CBC)`);
     const out = await decrypt(scheme, passwordForms("pässword"), ciphertext, budget(), always);
-    expect(Buffer.from(out).equals(plaintext)).toBe(true);
+    expect(Buffer.from(out.plaintext).equals(plaintext)).toBe(true);
+    expect(out.passwordEncoding).toBe("UTF-8");
     await expect(decrypt(scheme, passwordForms("password"), ciphertext, budget(), always)).rejects.toBeInstanceOf(DecryptionFailed);
   });
 

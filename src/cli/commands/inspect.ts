@@ -1,6 +1,8 @@
 import { ExitCode } from "../../errors.js";
 import type { Certificate } from "../../pki/certificate.js";
-import { readCryptoFile, type CryptoFile } from "../../pki/read.js";
+import { toHex } from "../../pki/der.js";
+import type { EncryptionInfo, MacInfo } from "../../pki/pkcs12/index.js";
+import { readCryptoFile, type CryptoFile, type KeyEntry, type UnusableKeyEntry } from "../../pki/read.js";
 import { readInputFile } from "../../io/read-input.js";
 import { defineCommand } from "../command.js";
 import { readWithPassword } from "../read-protected.js";
@@ -26,6 +28,9 @@ interface InspectedCertificate {
   friendlyName?: string;
   trusted?: boolean;
   san: { otherNameCommonName: readonly string[]; dns: readonly string[]; ip: readonly string[] };
+  /** PKCS#12 additions (docs/cli.md). */
+  localKeyId?: string;
+  encryption?: EncryptionInfo | null;
 }
 
 export default defineCommand<InspectArgs>({
@@ -60,7 +65,10 @@ function iso(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function certificateJson(certificate: Certificate, extra: { friendlyName?: string; trusted?: boolean }): InspectedCertificate {
+function certificateJson(
+  certificate: Certificate,
+  extra: { friendlyName?: string; trusted?: boolean; localKeyId?: Uint8Array; encryption?: EncryptionInfo | null },
+): InspectedCertificate {
   return {
     subject: certificate.subject,
     issuer: certificate.issuer,
@@ -79,6 +87,16 @@ function certificateJson(certificate: Certificate, extra: { friendlyName?: strin
       dns: certificate.san.dns,
       ip: certificate.san.ip,
     },
+    ...(extra.localKeyId !== undefined ? { localKeyId: toHex(extra.localKeyId) } : {}),
+    ...(extra.encryption !== undefined ? { encryption: extra.encryption } : {}),
+  };
+}
+
+/** The PKCS#12 attributes of a key entry (docs/cli.md): localKeyId in hex and its bag's encryption. */
+function bagJson(entry: { localKeyId?: Uint8Array; encryption?: EncryptionInfo | null }) {
+  return {
+    ...(entry.localKeyId !== undefined ? { localKeyId: toHex(entry.localKeyId) } : {}),
+    ...(entry.encryption !== undefined ? { encryption: entry.encryption } : {}),
   };
 }
 
@@ -87,17 +105,37 @@ function toJson(path: string, file: CryptoFile) {
     path,
     format: file.format,
     certificates: file.certificates.map((entry) => certificateJson(entry.certificate, entry)),
-    keys: file.keys.map((entry) => ({
+    keys: [...file.keys, ...(file.unusableKeys ?? [])].map((entry) => ({
       algorithm: entry.key.algorithm,
       bits: entry.key.bits,
       ...(entry.key.curve !== undefined ? { curve: entry.key.curve } : {}),
       ...(entry.friendlyName !== undefined ? { friendlyName: entry.friendlyName } : {}),
       certificateIndex: entry.certificateIndex ?? null,
+      // PKCS#12 only (docs/cli.md): PEM/DER keys othername cannot use are refused when read.
+      ...(file.format === "pkcs12" ? { usable: isUsable(entry) } : {}),
+      ...(isUsable(entry) ? {} : { reason: entry.key.reason }),
+      ...bagJson(entry),
     })),
     ...(file.csrs.length > 0
       ? { requests: file.csrs.map((csr) => ({ subject: csr.subject, signatureValid: csr.signatureValid, san: csr.san })) }
       : {}),
+    ...(file.pkcs12 !== undefined
+      ? {
+          mac: file.pkcs12.mac,
+          safes: file.pkcs12.safes,
+          secrets: file.pkcs12.secrets.map((secret) => ({
+            secretType: secret.secretType,
+            ...(secret.friendlyName !== undefined ? { friendlyName: secret.friendlyName } : {}),
+            ...bagJson(secret),
+          })),
+          ...(file.pkcs12.trailingZeroBytes > 0 ? { trailingZeroBytes: file.pkcs12.trailingZeroBytes } : {}),
+        }
+      : {}),
   };
+}
+
+function isUsable(entry: KeyEntry | UnusableKeyEntry): entry is KeyEntry {
+  return !("reason" in entry.key);
 }
 
 const FORMAT_NAMES = { pem: "PEM", der: "DER", pkcs12: "PKCS#12" } as const;
@@ -114,11 +152,47 @@ function keyText(algorithm: string, bits: number, curve: string | undefined): st
   return curve ? `${algorithm} ${curve}` : bits > 0 ? `${algorithm} ${bits}` : algorithm;
 }
 
+function encryptionText(encryption: EncryptionInfo | null | undefined): string {
+  if (encryption === undefined) return "";
+  if (encryption === null) return "not encrypted";
+  const password = encryption.passwordEncoding !== undefined ? `, password as ${encodingText(encryption.passwordEncoding)}` : "";
+  return `${encryption.scheme} ${encryption.cipher}, ${encryption.kdf} ${encryption.prf}, ${count(encryption.iterations, "iteration")}${password}`;
+}
+
+function encodingText(encoding: string): string {
+  return encoding === "absent" ? "no password (absent)" : encoding === "BMPString" ? "BMPString" : `${encoding} bytes`;
+}
+
+function macText(mac: MacInfo | null): string {
+  if (mac === null) return "none (the file's integrity is not protected)";
+  const password = mac.passwordEncoding !== undefined ? `, password as ${encodingText(mac.passwordEncoding)}` : "";
+  if (mac.algorithm === "PBMAC1") {
+    return `PBMAC1 ${mac.hmac ?? ""}, ${mac.kdf} ${mac.prf ?? ""}, ${count(mac.iterations, "iteration")}, key length ${mac.keyLength ?? "?"}${password}`;
+  }
+  return `${mac.algorithm}, ${mac.kdf}, ${count(mac.iterations, "iteration")}${password}`;
+}
+
+/** " (alias X, localKeyId 01ab…)" for a bag's attributes, or "". */
+function attributesText(entry: { friendlyName?: string; localKeyId?: Uint8Array }): string {
+  const parts = [
+    ...(entry.friendlyName !== undefined ? [`alias ${entry.friendlyName}`] : []),
+    ...(entry.localKeyId !== undefined ? [`localKeyId ${toHex(entry.localKeyId)}`] : []),
+  ];
+  return parts.length > 0 ? ` (${parts.join(", ")})` : "";
+}
+
 function describeFile(path: string, file: CryptoFile, now: Date): string[] {
-  const lines = [`${path} (${FORMAT_NAMES[file.format]}): ${count(file.certificates.length, "certificate")}, ${count(file.keys.length, "key")}`];
+  const unusable = file.unusableKeys ?? [];
+  const lines = [`${path} (${FORMAT_NAMES[file.format]}): ${count(file.certificates.length, "certificate")}, ${count(file.keys.length + unusable.length, "key")}`];
+  const details = file.pkcs12;
+  if (details !== undefined) {
+    lines.push(`  MAC:      ${macText(details.mac)}`);
+    details.safes.forEach((safe, index) => lines.push(`  contents ${index + 1}: ${encryptionText(safe.encryption)}; ${count(safe.bags, "bag")}`));
+    if (details.trailingZeroBytes > 0) lines.push(`  note:     ${count(details.trailingZeroBytes, "zero byte")} after the end of the PFX ignored`);
+  }
   file.certificates.forEach((entry, index) => {
     const c = entry.certificate;
-    lines.push(`  certificate ${index + 1}: ${c.subject}${entry.friendlyName !== undefined ? ` (alias ${entry.friendlyName})` : ""}`);
+    lines.push(`  certificate ${index + 1}: ${c.subject}${attributesText(entry)}`);
     lines.push(`    issuer:   ${c.issuer}`);
     lines.push(`    serial:   ${c.serialHex}`);
     lines.push(`    valid:    ${validity(c, now)}`);
@@ -131,9 +205,16 @@ function describeFile(path: string, file: CryptoFile, now: Date): string[] {
     if (c.san.dns.length > 0) lines.push(`    DNS:      ${c.san.dns.join(", ")}`);
     if (c.san.ip.length > 0) lines.push(`    IP:       ${c.san.ip.join(", ")}`);
   });
-  file.keys.forEach((entry, index) => {
+  [...file.keys, ...unusable].forEach((entry, index) => {
     const paired = entry.certificateIndex !== undefined ? `matches certificate ${entry.certificateIndex + 1}` : "no matching certificate in this file";
-    lines.push(`  key ${index + 1}: ${keyText(entry.key.algorithm, entry.key.bits, entry.key.curve)}, ${paired}`);
+    const algorithm = isUsable(entry) || entry.key.readable ? keyText(entry.key.algorithm, entry.key.bits, entry.key.curve) : `algorithm ${entry.key.algorithm}`;
+    lines.push(`  key ${index + 1}: ${algorithm}${attributesText(entry)}, ${paired}`);
+    if (entry.encryption !== undefined) lines.push(`    encryption: ${encryptionText(entry.encryption)}`);
+    if (!isUsable(entry)) lines.push(entry.key.readable ? `    usable:   no (${entry.key.reason})` : `    skipped:  ${entry.key.reason}; the file's certificates are still shown`);
+  });
+  details?.secrets.forEach((secret, index) => {
+    lines.push(`  secret key ${index + 1}${attributesText(secret)}: a keytool SecretKeyEntry, listed, not decrypted`);
+    lines.push(`    encryption: ${encryptionText(secret.encryption)}`);
   });
   file.csrs.forEach((csr, index) => {
     lines.push(`  request ${index + 1}: ${csr.subject}${csr.signatureValid ? "" : " (SIGNATURE INVALID)"}`);

@@ -163,6 +163,12 @@ async function readClientCredentials(args: ProbeArgs, ctx: CommandContext): Prom
   let key: PrivateKey;
   if (args.p12 !== undefined) {
     const entry = file.keys[0];
+    const unusable = file.unusableKeys?.[0];
+    if (entry === undefined && unusable !== undefined) {
+      throw new OthernameError("CLIENT_KEY_UNSUPPORTED", `cannot present ${path} (--p12): its private key cannot be used: ${unusable.key.reason}`, {
+        hint: "Give a keystore whose key is RSA, EC P-256/P-384/P-521 or Ed25519, or --cert and --key.",
+      });
+    }
     if (entry === undefined) {
       throw new OthernameError("CLIENT_KEY_MISSING", `cannot present ${path} (--p12): it holds no private key`, { hint: "Give a PKCS#12 keystore with a key entry, or --cert and --key." });
     }

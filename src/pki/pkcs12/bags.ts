@@ -6,7 +6,7 @@ import { PrivateKeyInfo } from "@peculiar/asn1-pkcs8";
 import type { CertificateNames } from "./certificate-names.js";
 import { certificateNames } from "./certificate-names.js";
 import { BER_OPTIONS, checkTlvStructure, octetsValue, oidValue, parseAsn1 } from "./der.js";
-import { Malformed } from "./failures.js";
+import { Malformed, Unsupported } from "./failures.js";
 import { MAX_ATTRIBUTES_PER_BAG, MAX_BAGS, MAX_SAFE_CONTENTS_DEPTH } from "./limits.js";
 import { Oid } from "./oids.js";
 import type { EncryptionScheme } from "./pbe.js";
@@ -23,7 +23,8 @@ export interface BagAttributes {
 export type ParsedBag =
   | { readonly type: "key"; readonly pkcs8: Uint8Array; readonly attributes: BagAttributes }
   | { readonly type: "shroudedKey"; readonly scheme: EncryptionScheme; readonly encrypted: Uint8Array; readonly attributes: BagAttributes }
-  | { readonly type: "certificate"; readonly der: Uint8Array; readonly names: CertificateNames; readonly attributes: BagAttributes };
+  | { readonly type: "certificate"; readonly der: Uint8Array; readonly names: CertificateNames; readonly attributes: BagAttributes }
+  | { readonly type: "secret"; readonly secretType: string; readonly scheme?: EncryptionScheme; readonly attributes: BagAttributes };
 
 /** Counts bags over a whole file, so no file holds more than MAX_BAGS. */
 export class BagCounter {
@@ -46,8 +47,8 @@ export function parseWith<T>(bytes: Uint8Array | ArrayBuffer, type: new () => T,
 }
 
 /**
- * RFC 7292 §4.2: SafeContents ::= SEQUENCE OF SafeBag. Key, shrouded-key and X.509 certificate
- * bags are returned in order; CRL and secret bags and other certificate types are skipped;
+ * RFC 7292 §4.2: SafeContents ::= SEQUENCE OF SafeBag. Key, shrouded-key, X.509 certificate and
+ * secret bags are returned in order; CRL bags and other certificate types are skipped;
  * nested safeContentsBags are flattened up to MAX_SAFE_CONTENTS_DEPTH.
  */
 export function parseSafeContents(bytes: Uint8Array, counter: BagCounter, depth = 0): ParsedBag[] {
@@ -84,11 +85,36 @@ export function parseSafeContents(bytes: Uint8Array, counter: BagCounter, depth 
       case Oid.safeContentsBag:
         out.push(...parseSafeContents(value, counter, depth + 1));
         break;
+      case Oid.secretBag:
+        out.push({ type: "secret", ...secretBag(value), attributes: bagAttributes(bag) });
+        break;
       default:
-        break; // crlBag, secretBag, unknown bags carry nothing we report
+        break; // crlBag, unknown bags carry nothing we report
     }
   }
   return out;
+}
+
+/**
+ * RFC 7292 §4.2.5: SecretBag ::= SEQUENCE { secretTypeId OID, secretValue [0] EXPLICIT ANY }. The
+ * JDK stores a keytool SecretKeyEntry as secretTypeId pkcs8ShroudedKeyBag with an OCTET STRING
+ * holding an EncryptedPrivateKeyInfo; its scheme is reported, the secret is never decrypted.
+ */
+function secretBag(value: Uint8Array): { secretType: string; scheme?: EncryptionScheme } {
+  const node = parseAsn1(value, "secretBag");
+  if (!(node instanceof asn1js.Sequence)) throw new Malformed("secretBag is not a SEQUENCE");
+  const [typeNode, wrapped] = node.valueBlock.value;
+  const secretType = oidValue(typeNode, "secretBag type");
+  if (secretType !== Oid.pkcs8ShroudedKeyBag || !(wrapped instanceof asn1js.Constructed)) return { secretType };
+  try {
+    const encrypted = octetsValue(wrapped.valueBlock.value[0], "secretBag value");
+    const info = parseWith(encrypted, PKCS8ShroudedKeyBag, "secretBag value");
+    return { secretType, scheme: parseEncryptionScheme(info.encryptionAlgorithm) };
+  } catch (error) {
+    // The secret is listed either way; an unknown wrapping only leaves its scheme unnamed.
+    if (error instanceof Malformed || error instanceof Unsupported) return { secretType };
+    throw error;
+  }
 }
 
 function bagAttributes(bag: SafeBag): BagAttributes {

@@ -147,3 +147,28 @@ export function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   copy.set(bytes);
   return copy.buffer;
 }
+
+/**
+ * How many zero bytes follow the outer definite-length element of `bytes` (0 when none, or when
+ * anything but zeros follows). OpenSSL (d2i) and the JDK (DerValue) stop reading at the end of
+ * the PFX, and some Windows/.NET exports are padded with zeros; any other trailing byte is left
+ * for `checkTlvStructure` to refuse.
+ */
+export function trailingZeroBytes(bytes: Uint8Array): number {
+  if (bytes.length < 2) return 0;
+  const lengthByte = bytes[1] as number;
+  if (lengthByte === 0x80) return 0; // BER indefinite length: the end is only known after parsing
+  let end: number;
+  if (lengthByte < 0x80) {
+    end = 2 + lengthByte;
+  } else {
+    const count = lengthByte & 0x7f;
+    if (count > 4 || 2 + count > bytes.length) return 0;
+    let length = 0;
+    for (let i = 0; i < count; i++) length = length * 256 + (bytes[2 + i] as number);
+    end = 2 + count + length;
+  }
+  if (end >= bytes.length) return 0;
+  for (let i = end; i < bytes.length; i++) if (bytes[i] !== 0) return 0;
+  return bytes.length - end;
+}

@@ -75,6 +75,11 @@ const KNOWN_UNSUPPORTED: Readonly<Record<string, string>> = {
   "1.3.14.3.2.7": "DES-CBC",
   "1.2.840.113549.3.2": "RC2-CBC",
   "1.3.6.1.4.1.11591.4.11": "scrypt",
+  "1.2.643.2.2.9": "GOST R 34.11-94",
+  "1.2.643.2.2.10": "HMAC GOST R 34.11-94",
+  "1.2.643.2.2.21": "GOST 28147-89",
+  "1.2.643.7.1.1.2.2": "GOST R 34.11-2012 (256-bit)",
+  "1.2.643.7.1.1.2.3": "GOST R 34.11-2012 (512-bit)",
 };
 
 function oidNameSuffix(oid: string): string {

@@ -10,8 +10,8 @@ import { KdfPurpose, pkcs12Kdf } from "./kdf.js";
 import { MAX_SALT_BYTES } from "./limits.js";
 import type { HashName } from "./oids.js";
 import { DIGEST_BY_OID, HASH_SIZES, HMAC_BY_OID, Oid, hashLabel } from "./oids.js";
-import type { PasswordForms } from "./pbe.js";
-import { parsePbkdf2Params, pbkdf2Bytes } from "./pbe.js";
+import type { PasswordEncoding, PasswordForms } from "./pbe.js";
+import { bmpEncoding, parsePbkdf2Params, pbkdf2Bytes, pbkdf2Passwords } from "./pbe.js";
 
 /** RFC 7292 §5.1 / Appendix B: HMAC keyed by the PKCS#12 KDF (ID 3) over the authSafe content. */
 export interface HmacMac {
@@ -88,25 +88,65 @@ function parsePbmac1(algorithm: AlgorithmIdentifier, digest: Uint8Array): Pbmac1
   };
 }
 
+/** What `inspect` shows of the MAC (RFC 7292 §4 MacData, or RFC 9579 PBMAC1). */
+export interface MacInfo {
+  /** "HMAC-SHA256" for the classic MAC; "PBMAC1" for RFC 9579. */
+  readonly algorithm: string;
+  /** "PKCS#12 KDF" (RFC 7292 Appendix B) or "PBKDF2". */
+  readonly kdf: string;
+  readonly iterations: number;
+  /** PBMAC1 only: PBKDF2's PRF, the HMAC and the derived key's length in bytes. */
+  readonly prf?: string;
+  readonly hmac?: string;
+  readonly keyLength?: number;
+  /** Which encoding of the password matched the MAC. */
+  readonly passwordEncoding?: PasswordEncoding;
+}
+
+export function macInfo(scheme: MacScheme, passwordEncoding?: PasswordEncoding): MacInfo {
+  const encoding = passwordEncoding !== undefined ? { passwordEncoding } : {};
+  if (scheme.kind === "hmac") return { algorithm: scheme.name, kdf: "PKCS#12 KDF", iterations: scheme.iterations, ...encoding };
+  return {
+    algorithm: "PBMAC1",
+    kdf: "PBKDF2",
+    iterations: scheme.iterations,
+    prf: `HMAC-${hashLabel(scheme.prf)}`,
+    hmac: `HMAC-${hashLabel(scheme.hmac)}`,
+    keyLength: scheme.keyLength,
+    ...encoding,
+  };
+}
+
+/** The password candidate that matched a MAC: a PKCS#12 KDF form (HMAC) or a PBKDF2 one (PBMAC1). */
+export interface MacMatch {
+  /** The BMPString candidate that matched (classic MAC only), to decrypt with it first. */
+  readonly bmp?: Uint8Array;
+  readonly passwordEncoding: PasswordEncoding;
+}
+
 /**
  * Verifies the MAC over `content` (the authSafe OCTET STRING's value). Returns the password
- * candidate that matched (for "" OpenSSL also tries the absent password), or null on mismatch.
+ * candidate that matched (for "" OpenSSL also tries the absent password; PBMAC1 tries UTF-8,
+ * then ISO-8859-1 bytes), or null on mismatch.
  */
 export async function verifyMac(
   scheme: MacScheme,
   passwords: PasswordForms,
   content: Uint8Array,
   budget: WorkBudget,
-): Promise<Uint8Array | null> {
+): Promise<MacMatch | null> {
   if (scheme.kind === "pbmac1") {
-    budget.spend(scheme.iterations, `MAC ${scheme.name}`);
-    const key = await pbkdf2Bytes(passwords.utf8, scheme.salt, scheme.iterations, scheme.keyLength, scheme.prf);
-    return macMatches(scheme.hmac, key, content, scheme.digest) ? (passwords.bmp[0] ?? null) : null;
+    for (const candidate of pbkdf2Passwords(passwords)) {
+      budget.spend(scheme.iterations, `MAC ${scheme.name}`);
+      const key = await pbkdf2Bytes(candidate.bytes, scheme.salt, scheme.iterations, scheme.keyLength, scheme.prf);
+      if (macMatches(scheme.hmac, key, content, scheme.digest)) return { passwordEncoding: candidate.encoding };
+    }
+    return null;
   }
   for (const password of passwords.bmp) {
     budget.spend(scheme.iterations, `MAC ${scheme.name}`);
     const key = await pbkdf2MacKey(scheme.hash, password, scheme.salt, scheme.iterations);
-    if (macMatches(scheme.hash, key, content, scheme.digest)) return password;
+    if (macMatches(scheme.hash, key, content, scheme.digest)) return { bmp: password, passwordEncoding: bmpEncoding(password) };
   }
   return null;
 }

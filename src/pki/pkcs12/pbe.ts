@@ -20,6 +20,65 @@ export interface PasswordForms {
   readonly bmp: readonly Uint8Array[];
   /** PBES2/PBKDF2 and PBMAC1 take the UTF-8 bytes (RFC 8018 §3 leaves the encoding to the application). */
   readonly utf8: Uint8Array;
+  /**
+   * The ISO-8859-1 bytes, when they differ from the UTF-8 ones (a character U+0080–U+00FF and none
+   * above): RSA JSafe feeds these to PBKDF2, and OpenSSL does too when given Latin-1 bytes.
+   */
+  readonly latin1?: Uint8Array;
+}
+
+/** Which encoding of the password opened a MAC or a decryption, as `inspect` reports it. */
+export type PasswordEncoding = "BMPString" | "absent" | "UTF-8" | "ISO-8859-1";
+
+/** The PBKDF2 password candidates in the order to try: UTF-8 first, then ISO-8859-1 bytes. */
+export function pbkdf2Passwords(passwords: PasswordForms): { readonly bytes: Uint8Array; readonly encoding: PasswordEncoding }[] {
+  const candidates: { bytes: Uint8Array; encoding: PasswordEncoding }[] = [{ bytes: passwords.utf8, encoding: "UTF-8" }];
+  if (passwords.latin1 !== undefined) candidates.push({ bytes: passwords.latin1, encoding: "ISO-8859-1" });
+  return candidates;
+}
+
+/** The encoding of a PKCS#12 KDF candidate: the BMPString, or (for "") the empty byte string. */
+export function bmpEncoding(password: Uint8Array): PasswordEncoding {
+  return password.length === 0 ? "absent" : "BMPString";
+}
+
+/** What `inspect` shows of one encryption: the scheme's parts and the password encoding that opened it. */
+export interface EncryptionInfo {
+  /** "PBES2" (RFC 8018 §6.2) or "PKCS#12 PBE" (RFC 7292 Appendix C). */
+  readonly scheme: string;
+  readonly cipher: string;
+  /** "PBKDF2" or "PKCS#12 KDF". */
+  readonly kdf: string;
+  /** PBKDF2's PRF (HMAC-SHA256, …) or the PKCS#12 KDF's hash (SHA-1). */
+  readonly prf: string;
+  readonly iterations: number;
+  readonly passwordEncoding?: PasswordEncoding;
+}
+
+const CIPHER_LABELS: Readonly<Record<NodeCipher, string>> = {
+  "des-ede3-cbc": "3DES-CBC",
+  "des-ede-cbc": "2-key 3DES-CBC",
+  "aes-128-cbc": "AES-128-CBC",
+  "aes-192-cbc": "AES-192-CBC",
+  "aes-256-cbc": "AES-256-CBC",
+};
+
+export function encryptionInfo(scheme: EncryptionScheme, passwordEncoding?: PasswordEncoding): EncryptionInfo {
+  const cipher = scheme.cipher === "rc2-cbc" ? `RC2-${scheme.kind === "pkcs12-pbe" ? scheme.rc2EffectiveBits : 128}-CBC` : CIPHER_LABELS[scheme.cipher];
+  return {
+    scheme: scheme.kind === "pbes2" ? "PBES2" : "PKCS#12 PBE",
+    cipher,
+    kdf: scheme.kind === "pbes2" ? "PBKDF2" : "PKCS#12 KDF",
+    prf: scheme.kind === "pbes2" ? `HMAC-${hashLabel(scheme.prf)}` : "SHA-1",
+    iterations: scheme.iterations,
+    ...(passwordEncoding !== undefined ? { passwordEncoding } : {}),
+  };
+}
+
+/** A decryption's result and the password encoding that produced it. */
+export interface Decrypted {
+  readonly plaintext: Uint8Array;
+  readonly passwordEncoding: PasswordEncoding;
 }
 
 type NodeCipher = "des-ede3-cbc" | "des-ede-cbc" | "aes-128-cbc" | "aes-192-cbc" | "aes-256-cbc";
@@ -143,8 +202,9 @@ export async function pbkdf2Bytes(password: Uint8Array, salt: Uint8Array, iterat
 }
 
 /**
- * Decrypts `data` under `scheme`. For the PKCS#12 PBE schemes each password candidate is tried
- * until the padding is right and `accept` (a structural check) agrees; throws DecryptionFailed.
+ * Decrypts `data` under `scheme`. Each password candidate (BMPString forms for the PKCS#12 PBE
+ * schemes; UTF-8, then ISO-8859-1 bytes for PBES2) is tried until the padding is right and
+ * `accept` (a structural check) agrees; throws DecryptionFailed.
  */
 export async function decrypt(
   scheme: EncryptionScheme,
@@ -152,13 +212,15 @@ export async function decrypt(
   data: Uint8Array,
   budget: WorkBudget,
   accept: (plaintext: Uint8Array) => boolean,
-): Promise<Uint8Array> {
+): Promise<Decrypted> {
   if (scheme.kind === "pbes2") {
-    budget.spend(scheme.iterations, scheme.name);
-    const key = await pbkdf2Bytes(passwords.utf8, scheme.salt, scheme.iterations, scheme.keyLength, scheme.prf);
-    const plaintext = nodeDecrypt(scheme.cipher, key, scheme.iv, data);
-    if (plaintext === null || !accept(plaintext)) throw new DecryptionFailed(`${scheme.name} decryption failed`);
-    return plaintext;
+    for (const candidate of pbkdf2Passwords(passwords)) {
+      budget.spend(scheme.iterations, scheme.name);
+      const key = await pbkdf2Bytes(candidate.bytes, scheme.salt, scheme.iterations, scheme.keyLength, scheme.prf);
+      const plaintext = nodeDecrypt(scheme.cipher, key, scheme.iv, data);
+      if (plaintext !== null && accept(plaintext)) return { plaintext, passwordEncoding: candidate.encoding };
+    }
+    throw new DecryptionFailed(`${scheme.name} decryption failed`);
   }
   for (const password of passwords.bmp) {
     // Key (ID 1) and IV (ID 2) are two derivations of the same iteration count.
@@ -168,7 +230,7 @@ export async function decrypt(
       pkcs12Kdf({ hash: "sha1", password, salt: scheme.salt, iterations: scheme.iterations, purpose: KdfPurpose.iv, length: 8 }),
     ]);
     const plaintext = scheme.cipher === "rc2-cbc" ? rc2Decrypt(key, scheme.rc2EffectiveBits, iv, data) : nodeDecrypt(scheme.cipher, key, iv, data);
-    if (plaintext !== null && accept(plaintext)) return plaintext;
+    if (plaintext !== null && accept(plaintext)) return { plaintext, passwordEncoding: bmpEncoding(password) };
   }
   throw new DecryptionFailed(`${scheme.name} decryption failed`);
 }

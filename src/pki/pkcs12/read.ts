@@ -9,15 +9,15 @@ import { BagCounter, parseSafeContents, parseWith } from "./bags.js";
 import { WorkBudget } from "./budget.js";
 import type { CertificateNames } from "./certificate-names.js";
 import { bytesEqual, concatBytes, readChildren, readTlv } from "../der.js";
-import { checkTlvStructure, integerValue, octetsValue, oidValue, parseAsn1, sequenceItems } from "./der.js";
+import { checkTlvStructure, integerValue, octetsValue, oidValue, parseAsn1, sequenceItems, trailingZeroBytes } from "./der.js";
 import { DecryptionFailed, Malformed, Pkcs12Failures, Unsupported } from "./failures.js";
 import { bmpPassword } from "./kdf.js";
 import { DEFAULT_MAX_ITERATIONS, MAX_CONTENT_INFOS, MAX_FILE_BYTES } from "./limits.js";
-import type { MacScheme } from "./mac.js";
-import { parseMac, verifyMac } from "./mac.js";
+import type { MacInfo, MacMatch, MacScheme } from "./mac.js";
+import { macInfo, parseMac, verifyMac } from "./mac.js";
 import { Oid } from "./oids.js";
-import type { EncryptionScheme, PasswordForms } from "./pbe.js";
-import { decrypt, parseEncryptionScheme } from "./pbe.js";
+import type { Decrypted, EncryptionInfo, EncryptionScheme, PasswordForms } from "./pbe.js";
+import { decrypt, encryptionInfo, parseEncryptionScheme } from "./pbe.js";
 import { isPkcs12 } from "./sniff.js";
 
 export interface Pkcs12Key {
@@ -29,6 +29,8 @@ export interface Pkcs12Key {
   readonly certificateIndex?: number;
   /** Certificate indexes from the key's certificate up towards its root, by issuer/subject name. */
   readonly chain: readonly number[];
+  /** The shrouded key bag's encryption, else the encryption of the contents it sits in; null: stored in the clear. */
+  readonly encryption: EncryptionInfo | null;
 }
 
 export interface Pkcs12Certificate {
@@ -37,6 +39,24 @@ export interface Pkcs12Certificate {
   readonly localKeyId?: Uint8Array;
   /** Carries Java's trusted-key-usage attribute: keytool lists it as a trustedCertEntry. */
   readonly trusted: boolean;
+  /** The encryption of the contents the certificate bag sits in; null: stored in the clear. */
+  readonly encryption: EncryptionInfo | null;
+}
+
+/** A secret bag (RFC 7292 §4.2.5), e.g. a keytool SecretKeyEntry: listed, never decrypted. */
+export interface Pkcs12Secret {
+  /** secretTypeId: the JDK uses pkcs8ShroudedKeyBag. */
+  readonly secretType: string;
+  readonly friendlyName?: string;
+  readonly localKeyId?: Uint8Array;
+  /** The secret's own encryption when it is a shrouded key, else the encryption of its contents. */
+  readonly encryption: EncryptionInfo | null;
+}
+
+/** One ContentInfo of the AuthenticatedSafe: its encryption (null: plain data) and how many bags it holds. */
+export interface Pkcs12Safe {
+  readonly encryption: EncryptionInfo | null;
+  readonly bags: number;
 }
 
 export interface Pkcs12Contents {
@@ -46,6 +66,13 @@ export interface Pkcs12Contents {
   readonly mac: { readonly algorithm: string; readonly iterations: number } | null;
   /** Names of the encryption schemes seen (contents and keys), in order of appearance. */
   readonly encryption: readonly string[];
+  /** The MAC's parameters and the password encoding that matched it, or null without a MAC. */
+  readonly macDetails: MacInfo | null;
+  /** The AuthenticatedSafe's ContentInfos in order. */
+  readonly safes: readonly Pkcs12Safe[];
+  readonly secrets: readonly Pkcs12Secret[];
+  /** Zero bytes after the end of the PFX, ignored as OpenSSL and the JDK do. */
+  readonly trailingZeroBytes: number;
 }
 
 export interface ReadPkcs12Options {
@@ -85,8 +112,10 @@ export async function readPkcs12(bytes: Uint8Array, password: string, options: R
     throw failures.limit(`the file is ${bytes.length} bytes, more than ${MAX_FILE_BYTES}`, "PKCS#12 keystores are kilobytes; check that this is the right file.");
   }
   if (!isPkcs12(bytes)) throw failures.notPkcs12("it does not start with a PFX version 3 structure");
+  const padding = trailingZeroBytes(bytes);
   try {
-    return await readPfx(bytes, password, new WorkBudget(maxIterations, failures), failures);
+    const contents = await readPfx(bytes.subarray(0, bytes.length - padding), password, new WorkBudget(maxIterations, failures), failures);
+    return { ...contents, trailingZeroBytes: padding };
   } catch (error) {
     throw translate(error, failures);
   }
@@ -108,11 +137,17 @@ type PlannedContent =
 
 export function passwordForms(password: string): PasswordForms {
   const bmp = bmpPassword(password);
+  // ISO-8859-1 bytes only when they differ from UTF-8 and can hold every character (U+0080–U+00FF).
+  const latin1 = /[\u0080-\u00ff]/.test(password) && !/[^\u0000-\u00ff]/.test(password) ? new Uint8Array(Buffer.from(password, "latin1")) : undefined;
   // OpenSSL tries "" both as the empty BMPString (two zero bytes) and as no password at all.
-  return { bmp: password === "" ? [bmp, new Uint8Array(0)] : [bmp], utf8: new Uint8Array(Buffer.from(password, "utf8")) };
+  return {
+    bmp: password === "" ? [bmp, new Uint8Array(0)] : [bmp],
+    utf8: new Uint8Array(Buffer.from(password, "utf8")),
+    ...(latin1 !== undefined ? { latin1 } : {}),
+  };
 }
 
-async function readPfx(bytes: Uint8Array, password: string, budget: WorkBudget, failures: Pkcs12Failures): Promise<Pkcs12Contents> {
+async function readPfx(bytes: Uint8Array, password: string, budget: WorkBudget, failures: Pkcs12Failures): Promise<Omit<Pkcs12Contents, "trailingZeroBytes">> {
   const pfx = parseWith(bytes, PFX, "PFX");
   if (pfx.version !== 3) throw new Malformed(`PFX version ${pfx.version}`);
   if (pfx.authSafe.contentType === Oid.signedData) throw new Unsupported("integrity mode", Oid.signedData);
@@ -139,39 +174,52 @@ async function readPfx(bytes: Uint8Array, password: string, budget: WorkBudget, 
   budget.checkTotal(known);
 
   let passwords = passwordForms(password);
+  let macMatch: MacMatch | null = null;
   if (mac !== null && passwords.bmp.length > 1) {
     // Empty password: learn from the MAC which of the two forms the file uses, then decrypt with it first.
     const matched = await verifyMac(mac, passwords, authSafeContent, budget);
     if (matched === null) throw failures.wrongPassword(macMismatch(mac));
-    passwords = { ...passwords, bmp: [matched, ...passwords.bmp.filter((candidate) => candidate !== matched)] };
+    macMatch = matched;
+    const first = matched.bmp;
+    if (first !== undefined) passwords = { ...passwords, bmp: [first, ...passwords.bmp.filter((candidate) => candidate !== first)] };
   } else if (mac !== null && planned.every(usesOnlyPbes2)) {
     // Start the decryptions first (PBKDF2 runs on libuv's pool) and check the MAC meanwhile;
     // their failures are only reported once the MAC has matched, since a mismatch explains them.
     // (The PKCS#12 KDF runs on this thread, so legacy files gain nothing from overlapping.)
     const resolving = Promise.allSettled(planned.map((entry) => resolveContent(entry, passwords, budget, counter, true)));
-    if ((await verifyMac(mac, passwords, authSafeContent, budget)) === null) throw failures.wrongPassword(macMismatch(mac));
-    return collect(planned, await resolving, mac);
+    macMatch = await verifyMac(mac, passwords, authSafeContent, budget);
+    if (macMatch === null) throw failures.wrongPassword(macMismatch(mac));
+    return collect(planned, await resolving, mac, macMatch);
   }
-  if (mac !== null && passwords.bmp.length === 1 && (await verifyMac(mac, passwords, authSafeContent, budget)) === null) {
-    throw failures.wrongPassword(macMismatch(mac));
+  if (mac !== null && passwords.bmp.length === 1) {
+    macMatch = await verifyMac(mac, passwords, authSafeContent, budget);
+    if (macMatch === null) throw failures.wrongPassword(macMismatch(mac));
   }
   const resolved = await Promise.allSettled(planned.map((entry) => resolveContent(entry, passwords, budget, counter, mac !== null)));
-  return collect(planned, resolved, mac);
+  return collect(planned, resolved, mac, macMatch);
 }
 
-function collect(planned: readonly PlannedContent[], resolved: readonly PromiseSettledResult<ResolvedBag[]>[], mac: MacScheme | null): Pkcs12Contents {
+function collect(
+  planned: readonly PlannedContent[],
+  resolved: readonly PromiseSettledResult<ResolvedContent>[],
+  mac: MacScheme | null,
+  macMatch: MacMatch | null,
+): Omit<Pkcs12Contents, "trailingZeroBytes"> {
   const names: string[] = [];
   const bags: ResolvedBag[] = [];
+  const safes: Pkcs12Safe[] = [];
   for (const [index, result] of resolved.entries()) {
     if (result.status === "rejected") throw result.reason;
     const entry = planned[index]!;
     if (entry.kind === "encrypted") names.push(entry.scheme.name);
-    for (const bag of result.value) {
+    safes.push({ encryption: result.value.encryption, bags: result.value.bags.length });
+    for (const bag of result.value.bags) {
       if (bag.scheme !== undefined) names.push(bag.scheme);
       bags.push(bag);
     }
   }
-  return assemble(bags, mac, [...new Set(names)]);
+  const macDetails = mac === null ? null : macInfo(mac, macMatch?.passwordEncoding);
+  return { ...assemble(bags, mac, [...new Set(names)]), macDetails, safes };
 }
 
 /** PBES2 derives the key once; the PKCS#12 PBE schemes derive key and IV separately. */
@@ -229,13 +277,22 @@ function implicitOctets(node: asn1js.AsnType): Uint8Array {
 }
 
 interface ResolvedBag {
-  readonly type: "key" | "certificate";
+  readonly type: "key" | "certificate" | "secret";
+  /** The certificate or PKCS#8 key; for a secret, its secretTypeId's DER is not kept (empty). */
   readonly der: Uint8Array;
   readonly names?: CertificateNames;
   readonly friendlyName?: string;
   readonly localKeyId?: Uint8Array;
   readonly trusted: boolean;
+  /** The name of a shrouded key bag's own scheme. */
   readonly scheme?: string;
+  readonly encryption: EncryptionInfo | null;
+  readonly secretType?: string;
+}
+
+interface ResolvedContent {
+  readonly encryption: EncryptionInfo | null;
+  readonly bags: readonly ResolvedBag[];
 }
 
 /** Decrypts an encrypted content and every shrouded key in it; keeps the order of bags. */
@@ -245,15 +302,17 @@ async function resolveContent(
   budget: WorkBudget,
   counter: BagCounter,
   macVerified: boolean,
-): Promise<ResolvedBag[]> {
+): Promise<ResolvedContent> {
   let bags: readonly ParsedBag[];
+  let encryption: EncryptionInfo | null = null;
   if (entry.kind === "plain") {
     bags = entry.bags;
   } else {
-    const plaintext = await decryptOrExplain(entry.scheme, passwords, entry.ciphertext, budget, macVerified, "certificate contents", looksLikeDer);
-    bags = parseSafeContents(plaintext, counter);
+    const decrypted = await decryptOrExplain(entry.scheme, passwords, entry.ciphertext, budget, macVerified, "certificate contents", looksLikeDer);
+    encryption = encryptionInfo(entry.scheme, decrypted.passwordEncoding);
+    bags = parseSafeContents(decrypted.plaintext, counter);
   }
-  return Promise.all(
+  const resolved = await Promise.all(
     bags.map(async (bag): Promise<ResolvedBag> => {
       const attributes = {
         ...(bag.attributes.friendlyName !== undefined ? { friendlyName: bag.attributes.friendlyName } : {}),
@@ -262,16 +321,25 @@ async function resolveContent(
       };
       switch (bag.type) {
         case "certificate":
-          return { type: "certificate", der: bag.der, names: bag.names, ...attributes };
+          return { type: "certificate", der: bag.der, names: bag.names, ...attributes, encryption };
         case "key":
-          return { type: "key", der: bag.pkcs8, ...attributes };
+          return { type: "key", der: bag.pkcs8, ...attributes, encryption };
+        case "secret":
+          return {
+            type: "secret",
+            der: new Uint8Array(0),
+            secretType: bag.secretType,
+            ...attributes,
+            encryption: bag.scheme !== undefined ? encryptionInfo(bag.scheme) : encryption,
+          };
         case "shroudedKey": {
-          const pkcs8 = await decryptOrExplain(bag.scheme, passwords, bag.encrypted, budget, macVerified, "private key", isPrivateKeyInfo);
-          return { type: "key", der: pkcs8, ...attributes, scheme: bag.scheme.name };
+          const decrypted = await decryptOrExplain(bag.scheme, passwords, bag.encrypted, budget, macVerified, "private key", isPrivateKeyInfo);
+          return { type: "key", der: decrypted.plaintext, ...attributes, scheme: bag.scheme.name, encryption: encryptionInfo(bag.scheme, decrypted.passwordEncoding) };
         }
       }
     }),
   );
+  return { encryption, bags: resolved };
 }
 
 async function decryptOrExplain(
@@ -282,7 +350,7 @@ async function decryptOrExplain(
   macVerified: boolean,
   what: string,
   accept: (plaintext: Uint8Array) => boolean,
-): Promise<Uint8Array> {
+): Promise<Decrypted> {
   try {
     return await decrypt(scheme, passwords, ciphertext, budget, accept);
   } catch (error) {
@@ -316,13 +384,27 @@ function isPrivateKeyInfo(plaintext: Uint8Array): boolean {
   }
 }
 
-function assemble(bags: readonly ResolvedBag[], mac: MacScheme | null, encryption: readonly string[]): Pkcs12Contents {
+function assemble(
+  bags: readonly ResolvedBag[],
+  mac: MacScheme | null,
+  encryption: readonly string[],
+): Pick<Pkcs12Contents, "keys" | "certificates" | "mac" | "encryption" | "secrets"> {
   const certificates: Pkcs12Certificate[] = [];
   const names: CertificateNames[] = [];
   const rawKeys: ResolvedBag[] = [];
+  const secrets: Pkcs12Secret[] = [];
   for (const bag of bags) {
     if (bag.type === "key") {
       rawKeys.push(bag);
+      continue;
+    }
+    if (bag.type === "secret") {
+      secrets.push({
+        secretType: bag.secretType ?? "",
+        ...(bag.friendlyName !== undefined ? { friendlyName: bag.friendlyName } : {}),
+        ...(bag.localKeyId !== undefined ? { localKeyId: bag.localKeyId } : {}),
+        encryption: bag.encryption,
+      });
       continue;
     }
     certificates.push({
@@ -330,6 +412,7 @@ function assemble(bags: readonly ResolvedBag[], mac: MacScheme | null, encryptio
       ...(bag.friendlyName !== undefined ? { friendlyName: bag.friendlyName } : {}),
       ...(bag.localKeyId !== undefined ? { localKeyId: bag.localKeyId } : {}),
       trusted: bag.trusted,
+      encryption: bag.encryption,
     });
     names.push(bag.names!);
   }
@@ -356,9 +439,10 @@ function assemble(bags: readonly ResolvedBag[], mac: MacScheme | null, encryptio
       ...(bag.localKeyId !== undefined ? { localKeyId: bag.localKeyId } : {}),
       ...(certificateIndex !== undefined ? { certificateIndex } : {}),
       chain: certificateIndex === undefined ? [] : buildChain(certificateIndex, names),
+      encryption: bag.encryption,
     };
   });
-  return { keys, certificates, mac: mac === null ? null : { algorithm: mac.name, iterations: mac.iterations }, encryption };
+  return { keys, certificates, mac: mac === null ? null : { algorithm: mac.name, iterations: mac.iterations }, encryption, secrets };
 }
 
 function certificatePublicKey(der: Uint8Array): Uint8Array | undefined {
