@@ -1,13 +1,66 @@
 import type { Pkcs12Failures } from "./failures.js";
 import { TOTAL_ITERATION_BUDGET_FACTOR } from "./limits.js";
+import type { MacScheme } from "./mac.js";
+import { HASH_SIZES } from "./oids.js";
+import type { EncryptionScheme, PasswordForms } from "./pbe.js";
+import { pbkdf2Passwords } from "./pbe.js";
 
 /**
- * Counts the key-derivation iterations a read spends. Each derivation is checked against the cap
- * before it starts, and all of them together against a total, so a hostile file naming a huge
- * count (or a thousand moderate ones) is refused before the work is done.
+ * One key derivation a read runs: `blocks` output blocks of `iterations` each. Both KDFs compute
+ * every output block with its own full run of iterations (RFC 7292 B.2 step 6, RFC 8018 §5.2
+ * step 3), so the work is blocks × iterations: a 3DES key from SHA-1 is two blocks, a 64-byte
+ * PBKDF2-HMAC-SHA1 key four.
+ */
+export interface Derivation {
+  readonly what: string;
+  readonly iterations: number;
+  readonly blocks: number;
+}
+
+/** The work units a derivation costs (hash or HMAC invocations). */
+export function derivationCost(derivation: Derivation): number {
+  return derivation.iterations * derivation.blocks;
+}
+
+const blocksOf = (length: number, blockBytes: number): number => Math.ceil(length / blockBytes);
+
+/** One try at verifying the MAC (`mac.ts` spends it per password form it tries). */
+export function macDerivation(scheme: MacScheme): Derivation {
+  const what = `MAC ${scheme.name}`;
+  if (scheme.kind === "pbmac1") return { what, iterations: scheme.iterations, blocks: blocksOf(scheme.keyLength, HASH_SIZES[scheme.prf].u) };
+  // RFC 7292 B.4: the MAC key is as long as the hash output, one block.
+  return { what, iterations: scheme.iterations, blocks: 1 };
+}
+
+/** One try at decrypting under `scheme` (`pbe.ts` spends it per password form it tries). */
+export function decryptionDerivation(scheme: EncryptionScheme): Derivation {
+  if (scheme.kind === "pbes2") return { what: scheme.name, iterations: scheme.iterations, blocks: blocksOf(scheme.keyLength, HASH_SIZES[scheme.prf].u) };
+  // RFC 7292 Appendix C: key (ID 1) and IV (ID 2, 8 bytes) are separate SHA-1 derivations.
+  return { what: scheme.name, iterations: scheme.iterations, blocks: blocksOf(scheme.keyLength, HASH_SIZES.sha1.u) + blocksOf(8, HASH_SIZES.sha1.u) };
+}
+
+/**
+ * How many password forms a scheme may try: the PKCS#12 KDF takes each BMPString candidate (two
+ * for "", as OpenSSL tries), PBKDF2 (PBES2, PBMAC1) the UTF-8 and, when they differ, ISO-8859-1 bytes.
+ */
+export function triesOf(scheme: MacScheme | EncryptionScheme, passwords: PasswordForms): number {
+  return scheme.kind === "pbes2" || scheme.kind === "pbmac1" ? pbkdf2Passwords(passwords).length : passwords.bmp.length;
+}
+
+/** Every try of a scheme, as `plan` charges them up front. */
+export function allTries(derivation: Derivation, tries: number): Derivation[] {
+  return Array.from({ length: tries }, () => derivation);
+}
+
+/**
+ * Counts the key-derivation work a read spends, in blocks × iterations. Each derivation's
+ * iteration count is checked against the cap, and all of them together against a total. The
+ * derivations known before decryption are charged up front by `plan`, with the same
+ * `Derivation` values `spend` charges later, so a file over the budget is refused before any work.
  */
 export class WorkBudget {
-  private spent = 0;
+  private spentUnits = 0;
+  private plannedUnits = 0;
   private readonly total: number;
 
   constructor(
@@ -15,6 +68,16 @@ export class WorkBudget {
     private readonly failures: Pkcs12Failures,
   ) {
     this.total = maxIterations * TOTAL_ITERATION_BUDGET_FACTOR;
+  }
+
+  /** Work spent so far (blocks × iterations). */
+  get spent(): number {
+    return this.spentUnits;
+  }
+
+  /** Work charged by `plan` (blocks × iterations). */
+  get planned(): number {
+    return this.plannedUnits;
   }
 
   /** Refuses an iteration count over the per-derivation cap (no work is charged). */
@@ -27,25 +90,32 @@ export class WorkBudget {
     }
   }
 
-  /** Refuses up front a file whose known derivations together already exceed the total. */
-  checkTotal(iterations: number): void {
-    if (iterations > this.total) {
+  /** Checks, before any work, every derivation known up front: each against the cap, their sum against the total. */
+  plan(derivations: readonly Derivation[]): void {
+    let units = 0;
+    for (const derivation of derivations) {
+      this.check(derivation.iterations, derivation.what);
+      units += derivationCost(derivation);
+    }
+    if (units > this.total) {
       throw this.failures.limit(
-        `its key derivations add up to ${iterations} iterations, more than ${this.total} in total`,
+        `its key derivations add up to ${units} iterations (hash blocks × iteration count), more than ${this.total} in total`,
         "If you trust this file, raise the iteration cap (maxIterations); otherwise treat the file as hostile.",
       );
     }
+    this.plannedUnits += units;
   }
 
-  /** Charges one derivation of `iterations`, refusing it when the cap or the total is exceeded. */
-  spend(iterations: number, what: string): void {
-    this.check(iterations, what);
-    if (this.spent + iterations > this.total) {
+  /** Charges one derivation about to run, refusing it when the cap or the total is exceeded. */
+  spend(derivation: Derivation): void {
+    this.check(derivation.iterations, derivation.what);
+    const units = derivationCost(derivation);
+    if (this.spentUnits + units > this.total) {
       throw this.failures.limit(
-        `${what} would bring the key derivations of this file to more than ${this.total} iterations in total`,
+        `${derivation.what} would bring the key derivations of this file to more than ${this.total} iterations in total`,
         "If you trust this file, raise the iteration cap (maxIterations); otherwise treat the file as hostile.",
       );
     }
-    this.spent += iterations;
+    this.spentUnits += units;
   }
 }

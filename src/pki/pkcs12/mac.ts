@@ -4,6 +4,7 @@ import { OctetString } from "@peculiar/asn1-schema";
 import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { MacData } from "@peculiar/asn1-pfx";
 import type { WorkBudget } from "./budget.js";
+import { macDerivation } from "./budget.js";
 import { algorithmParameters, oidValue, sequenceItems, toArrayBuffer } from "./der.js";
 import { Malformed, Unsupported } from "./failures.js";
 import { KdfPurpose, pkcs12Kdf } from "./kdf.js";
@@ -75,6 +76,13 @@ function parsePbmac1(algorithm: AlgorithmIdentifier, digest: Uint8Array): Pbmac1
   const hmac = HMAC_BY_OID[macId];
   if (hmac === undefined) throw new Unsupported("PBMAC1 message authentication scheme", macId);
   if (digest.length !== HASH_SIZES[hmac].u) throw new Malformed(`PBMAC1 digest is ${digest.length} bytes, expected ${HASH_SIZES[hmac].u}`);
+  // RFC 9579 §3: keyLength must be present and equal the HMAC's output length. Any other length is
+  // refused: a short key lets a file made without the password verify under it (1 byte leaves 256
+  // keys to try), and a long one costs a PBKDF2 run per block (32767 bytes of SHA-1: 1639 runs).
+  if (pbkdf2.keyLength === undefined) throw new Malformed("PBMAC1's PBKDF2 parameters have no keyLength, which RFC 9579 §3 requires");
+  if (pbkdf2.keyLength !== HASH_SIZES[hmac].u) {
+    throw new Malformed(`PBMAC1 key length ${pbkdf2.keyLength} is not the ${HASH_SIZES[hmac].u} bytes of HMAC-${hashLabel(hmac)} (RFC 9579 §3)`);
+  }
   return {
     kind: "pbmac1",
     name: `PBMAC1(PBKDF2-HMAC-${hashLabel(pbkdf2.prf)}, HMAC-${hashLabel(hmac)})`,
@@ -82,8 +90,7 @@ function parsePbmac1(algorithm: AlgorithmIdentifier, digest: Uint8Array): Pbmac1
     hmac,
     salt: pbkdf2.salt,
     iterations: pbkdf2.iterations,
-    // RFC 9579 §3 requires keyLength; without it, the HMAC's own output size is the only sane choice.
-    keyLength: pbkdf2.keyLength ?? HASH_SIZES[hmac].u,
+    keyLength: pbkdf2.keyLength,
     digest,
   };
 }
@@ -137,14 +144,14 @@ export async function verifyMac(
 ): Promise<MacMatch | null> {
   if (scheme.kind === "pbmac1") {
     for (const candidate of pbkdf2Passwords(passwords)) {
-      budget.spend(scheme.iterations, `MAC ${scheme.name}`);
+      budget.spend(macDerivation(scheme));
       const key = await pbkdf2Bytes(candidate.bytes, scheme.salt, scheme.iterations, scheme.keyLength, scheme.prf);
       if (macMatches(scheme.hmac, key, content, scheme.digest)) return { passwordEncoding: candidate.encoding };
     }
     return null;
   }
   for (const password of passwords.bmp) {
-    budget.spend(scheme.iterations, `MAC ${scheme.name}`);
+    budget.spend(macDerivation(scheme));
     const key = await pbkdf2MacKey(scheme.hash, password, scheme.salt, scheme.iterations);
     if (macMatches(scheme.hash, key, content, scheme.digest)) return { bmp: password, passwordEncoding: bmpEncoding(password) };
   }

@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import * as asn1js from "asn1js";
 import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import type { WorkBudget } from "./budget.js";
+import { decryptionDerivation } from "./budget.js";
 import { algorithmParameters, integerValue, octetsValue, sequenceItems, toArrayBuffer } from "./der.js";
 import { DecryptionFailed, Malformed, Unsupported } from "./failures.js";
 import { KdfPurpose, pkcs12Kdf } from "./kdf.js";
@@ -215,7 +216,7 @@ export async function decrypt(
 ): Promise<Decrypted> {
   if (scheme.kind === "pbes2") {
     for (const candidate of pbkdf2Passwords(passwords)) {
-      budget.spend(scheme.iterations, scheme.name);
+      budget.spend(decryptionDerivation(scheme));
       const key = await pbkdf2Bytes(candidate.bytes, scheme.salt, scheme.iterations, scheme.keyLength, scheme.prf);
       const plaintext = nodeDecrypt(scheme.cipher, key, scheme.iv, data);
       if (plaintext !== null && accept(plaintext)) return { plaintext, passwordEncoding: candidate.encoding };
@@ -223,8 +224,8 @@ export async function decrypt(
     throw new DecryptionFailed(`${scheme.name} decryption failed`);
   }
   for (const password of passwords.bmp) {
-    // Key (ID 1) and IV (ID 2) are two derivations of the same iteration count.
-    budget.spend(scheme.iterations * 2, scheme.name);
+    // Key (ID 1) and IV (ID 2) are two derivations of the same iteration count, charged together.
+    budget.spend(decryptionDerivation(scheme));
     const [key, iv] = await Promise.all([
       pkcs12Kdf({ hash: "sha1", password, salt: scheme.salt, iterations: scheme.iterations, purpose: KdfPurpose.key, length: scheme.keyLength }),
       pkcs12Kdf({ hash: "sha1", password, salt: scheme.salt, iterations: scheme.iterations, purpose: KdfPurpose.iv, length: 8 }),

@@ -6,7 +6,8 @@ import { AlgorithmIdentifier } from "@peculiar/asn1-x509";
 import { OthernameError } from "../../errors.js";
 import type { ParsedBag } from "./bags.js";
 import { BagCounter, parseSafeContents, parseWith } from "./bags.js";
-import { WorkBudget } from "./budget.js";
+import type { Derivation } from "./budget.js";
+import { WorkBudget, allTries, decryptionDerivation, macDerivation, triesOf } from "./budget.js";
 import type { CertificateNames } from "./certificate-names.js";
 import { bytesEqual, concatBytes, readChildren, readTlv } from "../der.js";
 import { checkTlvStructure, integerValue, octetsValue, oidValue, parseAsn1, sequenceItems, trailingZeroBytes } from "./der.js";
@@ -76,7 +77,7 @@ export interface Pkcs12Contents {
 }
 
 export interface ReadPkcs12Options {
-  /** Cap on one key derivation's iteration count; default 10,000,000. */
+  /** Cap on one key derivation's iteration count; default 1,000,000 (limits.ts). */
   readonly maxIterations?: number;
   /** The file name, used in error messages. */
   readonly source?: string;
@@ -105,7 +106,7 @@ export async function readPkcs12(bytes: Uint8Array, password: string, options: R
   if (!Number.isSafeInteger(maxIterations) || maxIterations < 1) {
     throw new OthernameError("PKCS12_INVALID_OPTION", `cannot read PKCS#12 ${failures.subject}: maxIterations must be a positive integer, got ${maxIterations}`, {
       kind: "usage",
-      hint: "Pass a whole number of iterations, e.g. 10000000.",
+      hint: "Pass a whole number of iterations, e.g. 1000000.",
     });
   }
   if (bytes.length > MAX_FILE_BYTES) {
@@ -160,21 +161,18 @@ async function readPfx(bytes: Uint8Array, password: string, budget: WorkBudget, 
   if (authenticatedSafe.length > MAX_CONTENT_INFOS) throw new Malformed(`${authenticatedSafe.length} ContentInfos in the AuthenticatedSafe`);
   const planned: PlannedContent[] = authenticatedSafe.map((info) => planContent(info.contentType, info.content, counter));
 
-  // Every iteration count known before decryption is checked, alone and in sum, before any derivation starts.
-  let known = 0;
-  const plan = (iterations: number, what: string, derivations: number): void => {
-    budget.check(iterations, what);
-    known += iterations * derivations;
-  };
-  if (mac !== null) plan(mac.iterations, `MAC ${mac.name}`, 1);
-  for (const entry of planned) {
-    if (entry.kind === "encrypted") plan(entry.scheme.iterations, entry.scheme.name, derivationsOf(entry.scheme));
-    else for (const bag of entry.bags) if (bag.type === "shroudedKey") plan(bag.scheme.iterations, bag.scheme.name, derivationsOf(bag.scheme));
-  }
-  budget.checkTotal(known);
-
+  // Every derivation known before decryption is charged, alone and in sum, before any starts,
+  // with the same values (budget.ts) that verifyMac and decrypt spend.
   let passwords = passwordForms(password);
   let macMatch: MacMatch | null = null;
+  const known: Derivation[] = [];
+  if (mac !== null) known.push(...allTries(macDerivation(mac), triesOf(mac, passwords)));
+  for (const entry of planned) {
+    const schemes = entry.kind === "encrypted" ? [entry.scheme] : entry.bags.flatMap((bag) => (bag.type === "shroudedKey" ? [bag.scheme] : []));
+    for (const scheme of schemes) known.push(...allTries(decryptionDerivation(scheme), triesOf(scheme, passwords)));
+  }
+  budget.plan(known);
+
   if (mac !== null && passwords.bmp.length > 1) {
     // Empty password: learn from the MAC which of the two forms the file uses, then decrypt with it first.
     const matched = await verifyMac(mac, passwords, authSafeContent, budget);
@@ -220,11 +218,6 @@ function collect(
   }
   const macDetails = mac === null ? null : macInfo(mac, macMatch?.passwordEncoding);
   return { ...assemble(bags, mac, [...new Set(names)]), macDetails, safes };
-}
-
-/** PBES2 derives the key once; the PKCS#12 PBE schemes derive key and IV separately. */
-function derivationsOf(scheme: EncryptionScheme): number {
-  return scheme.kind === "pbes2" ? 1 : 2;
 }
 
 function usesOnlyPbes2(entry: PlannedContent): boolean {
