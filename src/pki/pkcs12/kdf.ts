@@ -1,6 +1,8 @@
 import { hash as oneShotHash } from "node:crypto";
 import type { HashName } from "./oids.js";
 import { HASH_SIZES } from "./oids.js";
+import { iterateSha1, iterateSha224, iterateSha256 } from "./sha-iterate.js";
+import { THREAD_MIN_ITERATIONS, iterateOnThread } from "./kdf-threads.js";
 
 /** RFC 7292 Appendix B.3: the purpose byte ("ID") of a PKCS#12 key derivation. */
 export const KdfPurpose = { key: 1, iv: 2, mac: 3 } as const;
@@ -21,8 +23,50 @@ export function bmpPassword(password: string): Uint8Array {
   return out;
 }
 
-/** Hashing iterations between yields to the event loop, so long derivations do not block it. */
-const ITERATIONS_PER_SLICE = 20_000;
+/** Hashing iterations between yields to the event loop (a few milliseconds), so long derivations do not block it. */
+const ITERATIONS_PER_SLICE = 50_000;
+
+/**
+ * Unrolled in-place iterations of the hashes a PKCS#12 KDF uses in practice (sha-iterate.ts):
+ * SHA-1 for every PBE scheme of RFC 7292 Appendix C and old MACs, SHA-256 for OpenSSL 3 and
+ * JDK MACs. The others go through node:crypto, one call per iteration.
+ */
+const ITERATE: Partial<Record<HashName, (state: Int32Array, count: number) => void>> = {
+  sha1: iterateSha1,
+  sha224: iterateSha224,
+  sha256: iterateSha256,
+};
+
+/** A = H^count(A) for a digest-sized A (RFC 7292 B.2 step 6a after the first hash). */
+async function iterateHash(hash: HashName, digest: Uint8Array, count: number): Promise<Uint8Array> {
+  const fast = ITERATE[hash];
+  if (fast === undefined) {
+    let a = digest;
+    for (let done = 0; done < count; done++) {
+      a = oneShotHash(hash, a, "buffer");
+      if ((done + 1) % ITERATIONS_PER_SLICE === 0) await nextTurn();
+    }
+    return a;
+  }
+  const view = new DataView(digest.buffer, digest.byteOffset, digest.byteLength);
+  let state: Int32Array = new Int32Array(digest.length / 4);
+  for (let k = 0; k < state.length; k++) state[k] = view.getInt32(4 * k);
+  // Long runs go to a worker thread (kdf-threads.ts), so the read's other derivations run beside them.
+  const threaded = count >= THREAD_MIN_ITERATIONS ? await iterateOnThread(hash, state, count) : null;
+  if (threaded !== null) state = threaded;
+  for (let done = threaded === null ? 0 : count; done < count; ) {
+    const slice = Math.min(ITERATIONS_PER_SLICE, count - done);
+    fast(state, slice);
+    done += slice;
+    if (done < count) await nextTurn();
+  }
+  const out = new Uint8Array(digest.length);
+  const outView = new DataView(out.buffer);
+  for (let k = 0; k < state.length; k++) outView.setInt32(4 * k, state[k] as number);
+  return out;
+}
+
+const nextTurn = (): Promise<void> => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface Pkcs12KdfInput {
   readonly hash: HashName;
@@ -49,18 +93,10 @@ export async function pkcs12Kdf(input: Pkcs12KdfInput): Promise<Uint8Array> {
   const out = new Uint8Array(blocks * u);
   const di = new Uint8Array(v + i.length);
   di.set(d, 0);
-  let budget = ITERATIONS_PER_SLICE;
   for (let block = 0; block < blocks; block++) {
     // Step 6a: A = H^r(D || I).
     di.set(i, v);
-    let a: Uint8Array = oneShotHash(hash, di, "buffer");
-    for (let r = 1; r < iterations; r++) {
-      a = oneShotHash(hash, a, "buffer");
-      if (--budget === 0) {
-        budget = ITERATIONS_PER_SLICE;
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
-    }
+    const a = await iterateHash(hash, new Uint8Array(oneShotHash(hash, di, "buffer")), iterations - 1);
     out.set(a, block * u);
     if (block + 1 === blocks) break;
     // Steps 6b-6c: B = A repeated to v bytes; each v-byte block Ij of I becomes (Ij + B + 1) mod 2^(8v).
