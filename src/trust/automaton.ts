@@ -1,4 +1,5 @@
 import { OthernameError } from "../errors.js";
+import type { AutomatonBudget } from "./automaton-budget.js";
 
 /**
  * Finite automata over Unicode code points (0..0x10FFFF) with code-point range transitions,
@@ -41,6 +42,8 @@ export interface DeterminizeOptions {
   readonly what?: string;
   /** Summed NFA-state-set sizes allowed (default 10 × maxStates, like Lucene's effort limit). */
   readonly maxEffort?: number;
+  /** A whole-file bound shared by many automata: every state created is spent from it. */
+  readonly budget?: AutomatonBudget;
 }
 
 /** Thrown (as OthernameError) when an automaton would exceed its state limit. */
@@ -278,6 +281,7 @@ export function determinize(nfa: NfaBuilder, start: number, options: Determinize
     const found = index.get(key);
     if (found !== undefined) return found;
     if (sets.length >= maxStates) throw tooComplex(what, maxStates);
+    options.budget?.spend(1);
     const id = sets.length;
     index.set(key, id);
     sets.push(set);
@@ -351,10 +355,10 @@ export function determinize(nfa: NfaBuilder, start: number, options: Determinize
  * The minimal DFA for the same labelled language, without dead states (states from which no
  * accepting state is reachable): a run stops at the first code point that leaves the language.
  */
-export function minimize(dfa: Dfa): Dfa {
+export function minimize(dfa: Dfa, options: { readonly maxCells?: number } = {}): Dfa {
   const live = trimMask(dfa);
   if (!live[0]) return emptyDfa();
-  const { cls, count } = hopcroft(dfa, live);
+  const { cls, count } = hopcroft(dfa, live, options.maxCells ?? MAX_MINIMIZE_CELLS);
   // Renumber live classes breadth-first from the start so state 0 is the start.
   const newId = new Int32Array(count).fill(-1);
   const representative: number[] = [];
@@ -400,7 +404,7 @@ const MAX_MINIMIZE_CELLS = 20_000_000;
  * cut the alphabet into (so a range DFA becomes a total DFA over K letters plus a dead state).
  * O(K·n·log n); returns each state's class (dead states share one class).
  */
-function hopcroft(dfa: Dfa, live: Uint8Array): { cls: Int32Array; count: number } {
+function hopcroft(dfa: Dfa, live: Uint8Array, maxCells: number): { cls: Int32Array; count: number } {
   const n = dfa.stateCount + 1; // + the dead sink
   const dead = n - 1;
   const bounds = new Set<number>();
@@ -410,7 +414,7 @@ function hopcroft(dfa: Dfa, live: Uint8Array): { cls: Int32Array; count: number 
   }
   const cuts = Float64Array.from(bounds).sort();
   const K = Math.max(0, cuts.length - 1);
-  if (n * K > MAX_MINIMIZE_CELLS) {
+  if (n * K > maxCells) {
     // Too big to tabulate: keep every live state as its own class (trimmed, not minimal).
     const cls = new Int32Array(dfa.stateCount);
     let count = 0;
@@ -630,6 +634,7 @@ export function intersection(a: Dfa, b: Dfa, options: DeterminizeOptions = {}): 
         let id = pairs.get(key);
         if (id === undefined) {
           if (pairs.size >= maxStates) throw tooComplex(options.what ?? "pattern", maxStates);
+          options.budget?.spend(1);
           id = pairs.size;
           pairs.set(key, id);
           queue.push([tx, ty]);
@@ -651,6 +656,7 @@ export function isEmpty(a: Dfa): boolean {
 
 /** True when every string `a` accepts is also accepted by `b` (A ⊆ B). */
 export function isSubsetOf(a: Dfa, b: Dfa, options: DeterminizeOptions = {}): boolean {
+  options.budget?.spend(b.stateCount + 1); // the complement
   return isEmpty(intersection(a, complement(b), { maxStates: Math.max(DEFAULT_MAX_DFA_STATES, a.stateCount * (b.stateCount + 1)), ...options }));
 }
 

@@ -3,6 +3,7 @@ import { parseCertificate, type Certificate } from "../pki/certificate.js";
 import { decodePem, looksLikePem } from "../pki/pem.js";
 import { checkCertificate } from "./check-certificate.js";
 import { OTHER_NAME_FIELD, decideTrust, parseTrustFields, type TrustDecision, type TrustField } from "./decide.js";
+import { AutomatonBudget } from "./automaton-budget.js";
 import { compilePattern, matcherFor, type PatternMatcher } from "./pattern.js";
 import { loadTrustRestrictions } from "./restrictions.js";
 
@@ -127,6 +128,9 @@ function compilePatterns(options: PeerCheckOptions): PatternMatcher {
     const loaded = loadTrustRestrictions(options.restrictions);
     if (!loaded.ok) {
       const where = loaded.line !== undefined ? `:${loaded.line}:${loaded.column ?? 1}` : "";
+      if (loaded.code === "TRUST_AUTOMATON_BUDGET") {
+        throw new OthernameError(loaded.code, `cannot load trust_restrictions file ${options.restrictions.fileName}${where}: ${loaded.reason}`);
+      }
       throw new OthernameError("TRUST_FILE_REFUSED", `Elasticsearch would refuse trust_restrictions file ${options.restrictions.fileName}${where}: ${loaded.reason}`, {
         hint: "Fix the file; `othername lint` explains each problem.",
       });
@@ -134,13 +138,14 @@ function compilePatterns(options: PeerCheckOptions): PatternMatcher {
     return loaded.matcher;
   }
   // Any invalid pattern refuses them all, as Elasticsearch refuses the whole file.
+  const budget = new AutomatonBudget(undefined, "the trust patterns");
   const compiled = (options.patterns ?? []).map((text, index) => {
     try {
-      return compilePattern(text);
+      return compilePattern(text, { budget });
     } catch (error) {
       if (!(error instanceof OthernameError)) throw error;
       throw error.withSubject("invalid trust pattern", `patterns[${index}] ${JSON.stringify(text)}`);
     }
   });
-  return matcherFor(compiled);
+  return matcherFor(compiled, { budget });
 }

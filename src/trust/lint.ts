@@ -55,6 +55,7 @@ export function lintFile(input: LintInput, options: LintOptions = {}): LintResul
 
 /** An instances file has a top-level `instances:` key (a trust_restrictions file never does). */
 export function isInstancesFile(text: string): boolean {
+  if (!text.includes("instances")) return false; // no such key can be written without the word: skip a parse
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length === 0) return isMap(doc.contents) && doc.contents.items.some((p) => isScalar(p.key) && p.key.value === "instances");
   return /^instances[ \t]*:/m.test(text);

@@ -8,8 +8,11 @@ import {
   minimize,
   run,
   step,
+  stringDfa,
+  tooComplex,
   type Dfa,
 } from "./automaton.js";
+import type { AutomatonBudget } from "./automaton-budget.js";
 import { PatternSyntaxError, nodeToDfa, parseRegExp, type RegexNode } from "./regexp.js";
 
 /**
@@ -30,6 +33,8 @@ export interface CompiledPattern {
 export interface PatternOptions {
   /** Per-pattern determinization limit (Lucene's default work limit, 10,000). */
   readonly maxStates?: number;
+  /** The whole file's bound (automaton-budget.ts): each state created is spent from it. */
+  readonly budget?: AutomatonBudget;
 }
 
 /** Elasticsearch's message for a pattern that starts with `/` but is not closed by one. */
@@ -57,6 +62,7 @@ export function unclosedRegexReason(text: string): string {
  */
 export function compilePattern(text: string, options: PatternOptions = {}): CompiledPattern {
   const maxStates = options.maxStates ?? DEFAULT_MAX_DFA_STATES;
+  const bounds = { maxStates, what: `pattern ${text}`, ...(options.budget ? { budget: options.budget } : {}) };
   if (text.startsWith("/")) {
     if (text.length === 1 || !text.endsWith("/")) {
       throw new OthernameError("PATTERN_UNCLOSED_REGEX", unclosedRegexReason(text), {
@@ -64,7 +70,7 @@ export function compilePattern(text: string, options: PatternOptions = {}): Comp
       });
     }
     const source = text.slice(1, -1);
-    return { text, kind: "regex", dfa: nodeToDfa(parseRegExp(source), { maxStates, what: `pattern ${text}` }), warnings: [] };
+    return { text, kind: "regex", dfa: nodeToDfa(parseRegExp(source), bounds), warnings: [] };
   }
   const warnings: string[] = [];
   if (/[\u{10000}-\u{10FFFF}]/u.test(text)) {
@@ -73,7 +79,7 @@ export function compilePattern(text: string, options: PatternOptions = {}): Comp
         "Elasticsearch compiles wildcard literals per UTF-16 unit but matches names per code point (use ? or a /regex/)",
     );
   }
-  return { text, kind: "wildcard", dfa: wildcardToDfa(text, { maxStates, what: `pattern ${text}` }), warnings };
+  return { text, kind: "wildcard", dfa: wildcardToDfa(text, bounds), warnings };
 }
 
 /**
@@ -81,8 +87,14 @@ export function compilePattern(text: string, options: PatternOptions = {}): Comp
  * surrogate pair becomes two transitions on the surrogate values and never matches a name,
  * which is run by code point; `?` is any one code point.
  */
-export function wildcardToDfa(text: string, options: { maxStates: number; what: string }): Dfa {
+export function wildcardToDfa(text: string, options: { maxStates: number; what: string; budget?: AutomatonBudget }): Dfa {
   if (text === "*") return anyStringDfa();
+  if (!/[*?\\]/.test(text)) {
+    // A plain name: its DFA is the chain of its UTF-16 units, already minimal, built in time
+    // linear in the text (so it spends nothing from the file's automaton budget).
+    if (text.length >= options.maxStates) throw tooComplex(options.what, options.maxStates);
+    return stringDfa(Array.from({ length: text.length }, (_, i) => text.charCodeAt(i)));
+  }
   const nfa = new NfaBuilder();
   const start = nfa.addState();
   let current = start;
@@ -139,6 +151,8 @@ export interface PatternMatcher {
 }
 
 export const DEFAULT_MAX_UNION_STATES = 100_000;
+/** Past this many (state × interval) cells the union DFA is trimmed, not minimized. */
+const MAX_UNION_MINIMIZE_CELLS = 1_000_000;
 
 /**
  * Compiles every pattern of a file (any invalid one throws, as Elasticsearch refuses the whole file)
@@ -170,20 +184,40 @@ export function matcherFor(patterns: readonly CompiledPattern[], options: Matche
   if (patterns.length === 0) {
     return { patterns, strategy: "empty", firstMatch: () => -1, matches: () => false, matchesPattern, unionStates: 0 };
   }
+  // A pattern given again (often through a YAML alias) can never be the first match: leave it out.
+  // Plain names go to a hash map, as Elasticsearch's StringMatcher keeps exact strings in a set
+  // (only names of BMP, non-surrogate units, where both readings agree); the rest to automata.
+  const seen = new Set<string>();
+  const distinct: number[] = [];
+  const exact = new Map<string, number>();
+  patterns.forEach((p, i) => {
+    if (seen.has(p.text)) return;
+    seen.add(p.text);
+    if (p.kind === "wildcard" && /^[^*?\\\ud800-\udfff]*$/.test(p.text)) exact.set(p.text, i);
+    else distinct.push(i);
+  });
+  const exactIndex = (name: string): number => exact.get(name) ?? -1;
+  const first = (a: number, b: number): number => (a < 0 ? b : b < 0 ? a : Math.min(a, b));
   let union: Dfa | undefined;
   try {
-    union = unionDfa(patterns, options.maxUnionStates ?? DEFAULT_MAX_UNION_STATES, options.maxStates ?? DEFAULT_MAX_DFA_STATES);
+    union = unionDfa(patterns, distinct, options.maxUnionStates ?? DEFAULT_MAX_UNION_STATES, options.maxStates ?? DEFAULT_MAX_DFA_STATES, options.budget);
   } catch (error) {
-    if (!(error instanceof OthernameError && error.code === "PATTERN_TOO_COMPLEX")) throw error;
+    // The union is only a speed-up: past its own bound, or the file's budget, match pattern by pattern.
+    if (!(error instanceof OthernameError && (error.code === "PATTERN_TOO_COMPLEX" || error.code === "TRUST_AUTOMATON_BUDGET"))) throw error;
   }
   if (union === undefined) {
     const firstMatch = (name: string): number => {
-      for (let i = 0; i < patterns.length; i++) if (run((patterns[i] as CompiledPattern).dfa, name) >= 0) return i;
-      return -1;
+      const e = exactIndex(name);
+      for (const i of distinct) {
+        if (e >= 0 && i > e) break;
+        if (run((patterns[i] as CompiledPattern).dfa, name) >= 0) return i;
+      }
+      return e;
     };
     return { patterns, strategy: "per-pattern", firstMatch, matches: (name) => firstMatch(name) >= 0, matchesPattern, unionStates: 0 };
   }
-  const runner = tableRunner(union);
+  const table = tableRunner(union);
+  const runner = exact.size === 0 ? table : (name: string): number => first(exactIndex(name), table(name));
   return { patterns, strategy: "union", firstMatch: runner, matches: (name) => runner(name) >= 0, matchesPattern, unionStates: union.stateCount };
 }
 
@@ -194,14 +228,15 @@ export function matcherFor(patterns: readonly CompiledPattern[], options: Matche
  * patterns, their tails are united first and a single any-string loop is put in front:
  * ⋃ (Σ* · Xᵢ) = Σ* · (⋃ Xᵢ), keeping each Xᵢ's label.
  */
-function unionDfa(patterns: readonly CompiledPattern[], maxStates: number, perPatternStates: number): Dfa {
+function unionDfa(patterns: readonly CompiledPattern[], indices: readonly number[], maxStates: number, perPatternStates: number, budget: AutomatonBudget | undefined): Dfa {
   // Our own speed-up with a fallback, so it may work harder than one pattern may (50 × states).
-  const opts = { maxStates, maxEffort: maxStates * 50, what: "the union of the trust patterns" };
+  const opts = { maxStates, maxEffort: maxStates * 50, what: "the union of the trust patterns", ...(budget ? { budget } : {}) };
   const tails: Dfa[] = [];
   const tailLabels: number[] = [];
   const others: number[] = [];
-  patterns.forEach((p, i) => {
-    const tail = anyStringTail(p, perPatternStates);
+  indices.forEach((i) => {
+    const p = patterns[i] as CompiledPattern;
+    const tail = anyStringTail(p, perPatternStates, budget);
     if (tail) {
       tails.push(tail);
       tailLabels.push(i);
@@ -221,13 +256,14 @@ function unionDfa(patterns: readonly CompiledPattern[], maxStates: number, perPa
     nfa.addEpsilon(start, nfa.embed(determinize(led, ledStart, opts)));
   }
   for (const i of others) nfa.addEpsilon(start, nfa.embed((patterns[i] as CompiledPattern).dfa, { relabel: () => i }));
-  // Minimized (Hopcroft) once at the end: fewer states, a smaller table, better cache use.
-  return minimize(determinize(nfa, start, opts));
+  // Minimized (Hopcroft) once at the end: fewer states, a smaller table, better cache use; a
+  // large union is only trimmed (minimizing it would cost more than it saves).
+  return minimize(determinize(nfa, start, opts), { maxCells: MAX_UNION_MINIMIZE_CELLS });
 }
 
 /** For `*X` wildcards and `/.*X/` or `/@X/` regexes, the DFA of X (else undefined). */
-function anyStringTail(p: CompiledPattern, maxStates: number): Dfa | undefined {
-  const what = { maxStates, what: `pattern ${p.text}` };
+function anyStringTail(p: CompiledPattern, maxStates: number, budget: AutomatonBudget | undefined): Dfa | undefined {
+  const what = { maxStates, what: `pattern ${p.text}`, ...(budget ? { budget } : {}) };
   if (p.kind === "wildcard") return p.text.length > 1 && p.text.startsWith("*") ? wildcardToDfa(p.text.slice(1), what) : undefined;
   const node = parseRegExp(p.text.slice(1, -1));
   if (node.kind !== "concat") return undefined;

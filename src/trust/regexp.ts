@@ -16,6 +16,7 @@ import {
   union,
   type Dfa,
 } from "./automaton.js";
+import type { AutomatonBudget } from "./automaton-budget.js";
 
 /**
  * Lucene's RegExp syntax with all optional features on (`RegExp.ALL`, which is what
@@ -289,15 +290,27 @@ export function parseRegExp(source: string): RegexNode {
 export interface RegExpCompileOptions {
   readonly maxStates?: number;
   readonly what?: string;
+  readonly budget?: AutomatonBudget;
 }
 
 /** Compiles a Lucene regular expression (without the slashes) to a minimal DFA. */
 export function regExpToDfa(source: string, options: RegExpCompileOptions = {}): Dfa {
-  return nodeToDfa(parseRegExp(source), { maxStates: options.maxStates ?? DEFAULT_MAX_DFA_STATES, what: options.what ?? `/${source}/` });
+  return nodeToDfa(parseRegExp(source), {
+    maxStates: options.maxStates ?? DEFAULT_MAX_DFA_STATES,
+    what: options.what ?? `/${source}/`,
+    ...(options.budget ? { budget: options.budget } : {}),
+  });
+}
+
+/** The bounds every step of a regex's compilation honours. */
+export interface NodeOptions {
+  readonly maxStates: number;
+  readonly what: string;
+  readonly budget?: AutomatonBudget;
 }
 
 /** Builds each node's minimal DFA bottom-up, bounded at every step as Lucene's toAutomaton is. */
-export function nodeToDfa(node: RegexNode, options: { maxStates: number; what: string }): Dfa {
+export function nodeToDfa(node: RegexNode, options: NodeOptions): Dfa {
   const sub = (n: RegexNode) => nodeToDfa(n, options);
   switch (node.kind) {
     case "union":
@@ -360,7 +373,7 @@ function mergeStrings(items: readonly RegexNode[]): RegexNode[] {
  * Lucene `Automata.makeDecimalInterval`: decimal strings whose value is in [min, max]. With
  * `digits` > 0 exactly that many digits (zero-padded); otherwise any number of leading zeros.
  */
-export function decimalInterval(min: number, max: number, digits: number, options: { maxStates: number; what: string }): Dfa {
+export function decimalInterval(min: number, max: number, digits: number, options: NodeOptions): Dfa {
   const width = digits > 0 ? digits : String(max).length;
   if (digits > 0) return fixedWidthRange(String(min).padStart(width, "0"), String(max).padStart(width, "0"), options);
   // Strings of length L (leading zeros allowed within) for every L up to the width of max,
@@ -376,7 +389,7 @@ export function decimalInterval(min: number, max: number, digits: number, option
 }
 
 /** Equal-length digit strings between lo and hi inclusive. */
-function fixedWidthRange(lo: string, hi: string, options: { maxStates: number; what: string }): Dfa {
+function fixedWidthRange(lo: string, hi: string, options: NodeOptions): Dfa {
   if (lo.length === 0) return emptyStringDfa();
   const digit = (a: number, b: number) => charSetDfa([0x30 + a, 0x30 + b]);
   const anyDigits = (n: number) => stringOf(n, () => digit(0, 9), options);
@@ -393,6 +406,6 @@ function fixedWidthRange(lo: string, hi: string, options: { maxStates: number; w
   return union(parts, options);
 }
 
-function stringOf(n: number, piece: () => Dfa, options: { maxStates: number; what: string }): Dfa {
+function stringOf(n: number, piece: () => Dfa, options: NodeOptions): Dfa {
   return n === 0 ? emptyStringDfa() : repeat(piece(), n, n, options);
 }

@@ -1,6 +1,8 @@
 import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from "yaml";
 import { OthernameError } from "../errors.js";
+import { AutomatonBudget } from "./automaton-budget.js";
 import { compilePattern, matcherFor, type CompiledPattern, type MatcherOptions, type PatternMatcher } from "./pattern.js";
+import { MAX_SETTINGS_NODES, resolveAliases } from "./yaml-aliases.js";
 
 /**
  * Loading a `trust_restrictions` file the way Elasticsearch does
@@ -14,6 +16,8 @@ import { compilePattern, matcherFor, type CompiledPattern, type MatcherOptions, 
  * - a missing key, an empty list or an empty file load fine and trust no peer at all;
  * - a null value, or a null / object / list inside a list, fails the whole file;
  * - an unquoted item starting with `*` is a YAML alias: with no such anchor the file fails.
+ * Work is linear in the file: aliases are resolved in one pass, each distinct pattern is compiled
+ * once, and the patterns together share one automaton budget (automaton-budget.ts).
  * Pure: text in, result out; source positions (1-based) kept for the linter.
  */
 
@@ -127,15 +131,27 @@ export function readTrustRestrictions(input: { readonly fileName: string; readon
 export function loadTrustRestrictions(input: { readonly fileName: string; readonly text: string }, options: MatcherOptions = {}): TrustRestrictionsLoad {
   const read = readTrustRestrictions(input);
   if (!read.ok) return read;
+  const budget = options.budget ?? new AutomatonBudget(undefined, `the trust patterns of ${input.fileName}`);
+  const compileOptions = { ...options, budget };
   const compiled: CompiledPattern[] = [];
+  const byText = new Map<string, CompiledPattern>();
   const warnings = [...read.warnings];
   for (const p of read.patterns) {
+    const known = byText.get(p.text);
+    if (known !== undefined) {
+      compiled.push(known); // the same text again (e.g. through an alias): compiled and reported once
+      continue;
+    }
     try {
-      const c = compilePattern(p.text, options);
+      const c = compilePattern(p.text, compileOptions);
+      byText.set(p.text, c);
       compiled.push(c);
       for (const w of c.warnings) warnings.push(`pattern [${p.text}] at line ${p.line}, column ${p.column}: ${w}`);
     } catch (error) {
       if (!(error instanceof OthernameError)) throw error;
+      if (error.code === "TRUST_AUTOMATON_BUDGET") {
+        return { ok: false, reason: `${error.message}; the budget ran out at pattern [${p.text}] at line ${p.line}, column ${p.column}`, line: p.line, column: p.column, code: error.code };
+      }
       return {
         ok: false,
         reason: `invalid trust pattern [${p.text}] at line ${p.line}, column ${p.column}: ${error.message}`,
@@ -146,7 +162,7 @@ export function loadTrustRestrictions(input: { readonly fileName: string; readon
       };
     }
   }
-  return { ...read, warnings, compiled, matcher: matcherFor(compiled, options) };
+  return { ...read, warnings, compiled, matcher: matcherFor(compiled, compileOptions) };
 }
 
 /** Java's `String.split(",")` (trailing empty strings removed) with each piece `trim()`med. */
@@ -200,9 +216,15 @@ function parseSettings(text: string, isJson: boolean): { map: Map<string, Settin
     throw fail(`expecting token of type [START_OBJECT] but found [${isSeq(root) ? "START_ARRAY" : "VALUE"}]`, root.range?.[0]);
   }
 
+  const aliasTarget = resolveAliases(doc);
+  const aliasUses = new Map<string, number>();
+  let visited = 0;
   const resolve = (node: unknown): unknown => {
+    if (++visited > MAX_SETTINGS_NODES) {
+      throw fail(`the YAML aliases expand to more than ${MAX_SETTINGS_NODES.toLocaleString("en-US")} values: refusing to read further`, (node as YamlNode | null)?.range?.[0]);
+    }
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = aliasTarget(node);
       if (target === undefined) {
         const offset = node.range?.[0];
         throw fail(
@@ -210,7 +232,7 @@ function parseSettings(text: string, isJson: boolean): { map: Map<string, Settin
           offset,
         );
       }
-      warnings.push(`YAML alias *${node.source} resolved to its anchor; quote values starting with '*' to avoid surprises`);
+      aliasUses.set(node.source, (aliasUses.get(node.source) ?? 0) + 1);
       return target;
     }
     return node;
@@ -265,6 +287,10 @@ function parseSettings(text: string, isJson: boolean): { map: Map<string, Settin
     }
   };
   walk(root, "");
+  // One warning per anchor, however many times it is used.
+  for (const [source, uses] of aliasUses) {
+    warnings.push(`YAML alias *${source} resolved to its anchor${uses > 1 ? ` (${uses} times)` : ""}; quote values starting with '*' to avoid surprises`);
+  }
   return { map, warnings };
 }
 

@@ -14,7 +14,10 @@ import { loadTrustRestrictions } from "../../src/trust/restrictions.js";
  * an alias bomb among them) mutated at the character level; only OthernameError may escape.
  */
 const dir = join(import.meta.dirname, "../../fixtures/lint");
-const seeds = readdirSync(dir).map((name) => readFileSync(join(dir, name), "utf8"));
+// automaton-budget.yml is heavy by design (it passes the whole-file bound): test/trust/file-budget.test.ts covers it.
+const seeds = readdirSync(dir)
+  .filter((name) => name !== "automaton-budget.yml")
+  .map((name) => readFileSync(join(dir, name), "utf8"));
 const YAML_CHARS = [..."*&!|>-:,[]{}#'\"\\/ \n\t.?@~<>0123456789abcxyzNODE"];
 
 const mutatedText = fc

@@ -52,6 +52,11 @@ export async function loadRestrictionsFile(path: string, ctx: CommandContext): P
   const loaded = loadTrustRestrictions({ fileName: path, text });
   if (!loaded.ok) {
     const where = loaded.line !== undefined ? `:${loaded.line}:${loaded.column ?? 1}` : "";
+    if (loaded.code === "TRUST_AUTOMATON_BUDGET") {
+      throw new OthernameError(loaded.code, `cannot load trust_restrictions file ${path}${where}: ${loaded.reason}`, {
+        hint: "Use fewer or simpler patterns: one wildcard per cluster (e.g. *.node.CLUSTER.cluster.SCOPE) instead of many regular expressions.",
+      });
+    }
     throw new OthernameError("TRUST_FILE_REFUSED", `Elasticsearch would refuse trust_restrictions file ${path}${where}: ${loaded.reason}`, {
       hint: loaded.pattern !== undefined ? "Fix or remove that pattern; one invalid pattern makes Elasticsearch refuse the whole file." : "Fix the file; `othername lint` explains each problem.",
     });

@@ -50,6 +50,7 @@ export const LINT_RULES: readonly LintRule[] = [
   { id: "regex-unclosed", severity: "error", description: "A pattern starting with '/' must end with '/'" },
   { id: "regex-invalid", severity: "error", description: "A /regex/ pattern is not valid Lucene RegExp syntax" },
   { id: "pattern-too-complex", severity: "error", description: "A pattern needs more than 10,000 automaton states (TooComplexToDeterminizeException)" },
+  { id: "automaton-budget", severity: "error", description: "The patterns together need more than 100,000 automaton states (whole-file bound; see xpack.security.automata.max_determinized_states)" },
   { id: "subject-name-missing", severity: "error", description: "trust.subject_name is missing or empty: the file loads and then rejects every peer" },
   { id: "load-refused", severity: "error", description: "Elasticsearch refuses to load the file" },
   { id: "doc-callout", severity: "warning", description: "A documentation callout such as ' <1>' was copied into a pattern" },

@@ -1,5 +1,6 @@
 import { OthernameError } from "../../errors.js";
 import { complement, intersection, isEmpty, isSubsetOf, type Dfa } from "../automaton.js";
+import { AutomatonBudget } from "../automaton-budget.js";
 import { compilePattern, PatternSyntaxError, type CompiledPattern } from "../pattern.js";
 import { regExpToDfa } from "../regexp.js";
 import type { LintFinding, LintSeverity, TextEdit } from "./finding.js";
@@ -52,11 +53,35 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
   };
   const lineOf = (entry: PatternEntry) => positions.at(entry.start).line;
 
+  // Each distinct text is compiled once (aliases repeat them), all from one whole-file budget, as
+  // `match` and `check` load the file; the analyses below get a budget of their own.
+  const budget = new AutomatonBudget(undefined, "the trust patterns of this file");
+  const analysis = new AutomatonBudget(budget.limit, "the lint analyses");
+  const byText = new Map<string, CompiledPattern | undefined>();
+  let outOfBudget = false;
   const compiled: CompiledEntry[] = entries.map((entry, index) => {
+    if (byText.has(entry.text)) {
+      const known = byText.get(entry.text);
+      return known ? { entry, index, compiled: known } : { entry, index };
+    }
+    if (outOfBudget) return { entry, index };
     try {
-      return { entry, index, compiled: compilePattern(entry.text) };
+      const c = compilePattern(entry.text, { budget });
+      byText.set(entry.text, c);
+      return { entry, index, compiled: c };
     } catch (error) {
       if (!(error instanceof OthernameError)) throw error;
+      byText.set(entry.text, undefined);
+      if (error.code === "TRUST_AUTOMATON_BUDGET") {
+        outOfBudget = true;
+        findings.push({
+          rule: "automaton-budget",
+          severity: "error",
+          ...at(entry, 0, entry.text.length),
+          message: `${error.message}; the budget ran out at pattern [${entry.text}], and the patterns after it were not checked`,
+        });
+        return { entry, index };
+      }
       if (error instanceof PatternSyntaxError) {
         // The position counts in the regex between the slashes; +1 for the opening "/".
         findings.push({
@@ -183,14 +208,15 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
       });
     }
   }
-  const candidates = live.filter((c) => !documentation.has(c.index));
+  // Past the file's budget the analyses would only add to the work: the budget finding says it all.
+  const candidates = outOfBudget ? [] : live.filter((c) => !documentation.has(c.index));
   let checks = 0;
   const included = (a: Dfa, b: Dfa): boolean | undefined => {
-    if (++checks > MAX_INCLUSION_CHECKS) return undefined;
+    if (++checks > MAX_INCLUSION_CHECKS || analysis.exhausted) return undefined;
     try {
-      return isSubsetOf(a, b);
+      return isSubsetOf(a, b, { budget: analysis });
     } catch (error) {
-      if (error instanceof OthernameError && error.code === "PATTERN_TOO_COMPLEX") return undefined;
+      if (error instanceof OthernameError && (error.code === "PATTERN_TOO_COMPLEX" || error.code === "TRUST_AUTOMATON_BUDGET")) return undefined;
       throw error;
     }
   };
@@ -216,10 +242,11 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
   for (const ce of candidates) {
     if (named.has(ce.index)) continue;
     let none: boolean;
+    if (analysis.exhausted) break;
     try {
-      none = isEmpty(intersection(ce.compiled.dfa, convention()));
+      none = isEmpty(intersection(ce.compiled.dfa, convention(), { budget: analysis }));
     } catch (error) {
-      if (error instanceof OthernameError && error.code === "PATTERN_TOO_COMPLEX") continue;
+      if (error instanceof OthernameError && (error.code === "PATTERN_TOO_COMPLEX" || error.code === "TRUST_AUTOMATON_BUDGET")) continue;
       throw error;
     }
     if (!none) continue;

@@ -1,6 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Scalar } from "yaml";
 import { SUBJECT_NAME_KEY, javaTrim } from "../restrictions.js";
 import type { LintFinding } from "./finding.js";
+import { MAX_SETTINGS_NODES, resolveAliases } from "../yaml-aliases.js";
 import { TextPositions } from "./positions.js";
 
 /**
@@ -86,9 +87,29 @@ export function readTrustSource(text: string): TrustSource {
     });
   };
 
+  const aliasTarget = resolveAliases(doc as Document);
+  const aliasedEntries = new Map<YamlNode, PatternEntry>();
+  let visited = 0;
+  let expansionReported = false;
+  /** False once the walk has visited MAX_SETTINGS_NODES nodes (aliases re-walk what they point at). */
+  const budgetLeft = (node: YamlNode | null | undefined): boolean => {
+    if (++visited <= MAX_SETTINGS_NODES) return true;
+    if (!expansionReported) {
+      expansionReported = true;
+      const start = node?.range?.[0] ?? 0;
+      findings.push({
+        rule: "yaml-syntax",
+        severity: "error",
+        ...range(start, start),
+        message: `the YAML aliases expand to more than ${MAX_SETTINGS_NODES.toLocaleString("en-US")} values: reading stopped here`,
+      });
+    }
+    return false;
+  };
   const walk = (node: unknown, prefix: string): void => {
     if (!isMap(node)) return;
     for (const pair of node.items) {
+      if (!budgetLeft(pair.key as YamlNode | null)) return;
       const keyNode = pair.key as YamlNode | null;
       const keyText = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
       const key = prefix + keyText;
@@ -96,7 +117,7 @@ export function readTrustSource(text: string): TrustSource {
       const keyEnd = keyNode?.range?.[1] ?? keyStart;
       let value = pair.value as YamlNode | null;
       if (isAlias(value)) {
-        const target = value.resolve(doc as Document);
+        const target = aliasTarget(value);
         if (target === undefined) {
           const entry = aliasEntry(value, false, "scalar");
           if (key === SUBJECT_NAME_KEY) setting = { form: "scalar", keyAt: { start: keyStart, end: keyEnd }, entries: splitEntry(entry) };
@@ -110,8 +131,9 @@ export function readTrustSource(text: string): TrustSource {
         const items: PatternEntry[] = [];
         for (const raw of value.items) {
           let item = raw as YamlNode | null;
+          if (!budgetLeft(item)) break;
           if (isAlias(item)) {
-            const target = item.resolve(doc as Document);
+            const target = aliasTarget(item);
             if (target === undefined) {
               items.push(aliasEntry(item, value.flow === true, "list"));
               continue;
@@ -128,6 +150,15 @@ export function readTrustSource(text: string): TrustSource {
               ...range(start, start),
               message: `an item of [${key}] is a ${isSeq(item) ? "list" : "mapping"}: Elasticsearch refuses the whole file ("only value lists are allowed in serialized settings")`,
             });
+          } else if (item !== raw) {
+            // Reached through an alias: the anchor's entry, built once however often it is used.
+            const flow = value.flow === true;
+            let entry = aliasedEntries.get(item);
+            if (entry === undefined || entry.flow !== flow) {
+              entry = scalarEntry(item, text, "list", flow);
+              aliasedEntries.set(item, entry);
+            }
+            items.push(entry);
           } else {
             items.push(scalarEntry(item, text, "list", value.flow === true));
           }
@@ -150,7 +181,7 @@ export function readTrustSource(text: string): TrustSource {
   if (doc.contents !== null) walk(doc.contents, "");
   if (setting) entries.push(...setting.entries);
 
-  let syntaxBroken = false;
+  let syntaxBroken = expansionReported;
   for (const error of doc.errors) {
     const at = positions.at(error.pos[0]);
     if (aliasLines.has(at.line)) continue; // "Unexpected scalar at node end" after `*alias <1>`: the alias finding explains it

@@ -1,0 +1,139 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { lintFile } from "../../src/trust/lint.js";
+import { compileMatcher } from "../../src/trust/pattern.js";
+import { loadTrustRestrictions } from "../../src/trust/restrictions.js";
+import { runCli } from "../helpers/cli.js";
+
+/**
+ * Bounded, linear work for a whole trust_restrictions file: YAML aliases (one pattern used
+ * thousands of times), and many patterns that are each within the per-pattern limit but together
+ * would take minutes (issue 13, item 1). Times are CPU times compared with a baseline measured in
+ * the same test, never absolute.
+ */
+const dir = mkdtempSync(join(tmpdir(), "othername-budget-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const ANCHORED = '"*.node.c.cluster.s"';
+/** `[&p "*.node.c.cluster.s", *p, *p, …]` with `n` aliases. */
+const aliasFile = (n: number) => `trust.subject_name: [&p ${ANCHORED}${", *p".repeat(n)}]\n`;
+/** The same list with the pattern written out each time: no alias to resolve. */
+const quotedFile = (n: number) => `trust.subject_name: [${ANCHORED}${`, ${ANCHORED}`.repeat(n)}]\n`;
+/** `n` regular expressions of about 540 automaton states each (2⁹ for the tail after the last a). */
+const heavyFile = (n: number) => `trust.subject_name:\n${Array.from({ length: n }, (_, i) => `  - "/n${i}I(a|b)*a(a|b){8}/"\n`).join("")}`;
+
+function cpuMs<T>(run: () => T): { value: T; ms: number } {
+  const before = process.cpuUsage();
+  const value = run();
+  const used = process.cpuUsage(before);
+  return { value, ms: (used.user + used.system) / 1000 };
+}
+
+describe("YAML aliases", () => {
+  const N = 8_000;
+
+  it("load in time linear in the file: aliases cost no more than the same patterns written out", () => {
+    cpuMs(() => loadTrustRestrictions({ fileName: "warm.yml", text: quotedFile(500) })); // JIT warm-up
+    const baseline = cpuMs(() => loadTrustRestrictions({ fileName: "t.yml", text: quotedFile(N) }));
+    const aliased = cpuMs(() => loadTrustRestrictions({ fileName: "t.yml", text: aliasFile(N) }));
+    expect(aliased.value.ok && aliased.value.patterns.length).toBe(N + 1);
+    expect(aliased.value.ok && aliased.value.matcher.firstMatch("x.node.c.cluster.s")).toBe(0);
+    // Resolving each alias by walking the document again is quadratic: hundreds of times slower here.
+    expect(aliased.ms).toBeLessThan(baseline.ms * 4 + 200);
+  });
+
+  it("warn once per anchor, with the count", () => {
+    const loaded = loadTrustRestrictions({ fileName: "t.yml", text: aliasFile(N) });
+    expect(loaded.ok).toBe(true);
+    const aliasWarnings = loaded.ok ? loaded.warnings.filter((w) => w.includes("alias")) : [];
+    expect(aliasWarnings).toEqual([`YAML alias *p resolved to its anchor (${N} times); quote values starting with '*' to avoid surprises`]);
+  });
+
+  it("lint in linear time, each repeated finding reported once", () => {
+    lintFile({ fileName: "warm.yml", text: quotedFile(500) });
+    const baseline = cpuMs(() => lintFile({ fileName: "t.yml", text: quotedFile(N) }));
+    const aliased = cpuMs(() => lintFile({ fileName: "t.yml", text: aliasFile(N) }));
+    expect(aliased.ms).toBeLessThan(baseline.ms * 4 + 200);
+    // Every alias resolves to the anchor's node: one duplicate finding at the anchor, not N.
+    expect(aliased.value.findings.map((f) => [f.rule, f.line, f.column])).toEqual([["duplicate-pattern", 1, 26]]);
+  });
+
+  it("match and check print the alias warning once", async () => {
+    writeFileSync(join(dir, "aliases.yml"), aliasFile(3_000));
+    const r = await runCli(["match", "--restrictions", "aliases.yml", "a.node.c.cluster.s", "--json"], { cwd: dir });
+    expect(r.code).toBe(0);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      "othername: warning: aliases.yml: YAML alias *p resolved to its anchor (3000 times); quote values starting with '*' to avoid surprises",
+    ]);
+  });
+
+  it("an alias to a mapping used inside itself, or nested alias fan-out, ends in a refusal, not a hang", () => {
+    const laughs = ["a: &a {x: [y]}"];
+    for (let level = 1; level <= 8; level++) laughs.push(`l${level}: &l${level} {${Array.from({ length: 10 }, (_, k) => `k${k}: *${level === 1 ? "a" : `l${level - 1}`}`).join(", ")}}`);
+    const bomb = `${laughs.join("\n")}\ntrust.subject_name: ["*.node.c.cluster.s"]\n`;
+    const loaded = loadTrustRestrictions({ fileName: "bomb.yml", text: bomb });
+    expect(loaded).toMatchObject({ ok: false, reason: expect.stringContaining("the YAML aliases expand to more than 200,000 values") });
+    expect(lintFile({ fileName: "bomb.yml", text: bomb }).findings.map((f) => f.message).join("\n")).toContain("expand to more than 200,000 values");
+  });
+});
+
+describe("the whole-file automaton budget", () => {
+  it("refuses many heavy patterns with an error naming Elasticsearch's setting, after the same work for 300 as for 3,000", () => {
+    cpuMs(() => loadTrustRestrictions({ fileName: "warm.yml", text: heavyFile(5) }));
+    const small = cpuMs(() => loadTrustRestrictions({ fileName: "heavy.yml", text: heavyFile(300) }));
+    const large = cpuMs(() => loadTrustRestrictions({ fileName: "heavy.yml", text: heavyFile(3_000) }));
+    for (const { value } of [small, large]) {
+      expect(value).toMatchObject({
+        ok: false,
+        code: "TRUST_AUTOMATON_BUDGET",
+        reason: expect.stringMatching(/more than 100,000 automaton states .*xpack\.security\.automata\.max_determinized_states/),
+      });
+    }
+    // Without a whole-file bound, ten times the patterns is ten times the work.
+    expect(large.ms).toBeLessThan(small.ms * 3 + 200);
+  });
+
+  it("lint reports the budget once, at the pattern where it ran out, in the same bounded work", () => {
+    lintFile({ fileName: "warm.yml", text: heavyFile(5) });
+    const small = cpuMs(() => lintFile({ fileName: "heavy.yml", text: heavyFile(300) }));
+    const large = cpuMs(() => lintFile({ fileName: "heavy.yml", text: heavyFile(3_000) }));
+    const budget = large.value.findings.filter((f) => f.rule === "automaton-budget");
+    expect(budget).toHaveLength(1);
+    expect(budget[0]?.message).toContain("xpack.security.automata.max_determinized_states");
+    expect(large.ms).toBeLessThan(small.ms * 3 + 200);
+  });
+
+  it("match exits 3 with the bound's message", async () => {
+    writeFileSync(join(dir, "heavy.yml"), heavyFile(400));
+    const r = await runCli(["match", "--restrictions", "heavy.yml", "n1Iaaaaaaaaaa"], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot load trust_restrictions file heavy\.yml:\d+:\d+: .*xpack\.security\.automata\.max_determinized_states/);
+  });
+
+  it("thousands of plain names and ordinary wildcards stay far within it", () => {
+    const names = Array.from({ length: 5_000 }, (_, i) => `"node${i}.node.c${i % 7}.cluster.s.account"`);
+    const wildcards = Array.from({ length: 1_000 }, (_, i) => `"*.node.c${i}.cluster.s"`);
+    const loaded = loadTrustRestrictions({ fileName: "big.yml", text: `trust.subject_name: [${[...names, ...wildcards].join(", ")}]\n` });
+    expect(loaded.ok).toBe(true);
+    if (!loaded.ok) return;
+    expect(loaded.matcher.firstMatch("node42.node.c0.cluster.s.account")).toBe(42);
+    expect(loaded.matcher.firstMatch("x.node.c42.cluster.s")).toBe(5_042);
+    expect(loaded.matcher.firstMatch("node42.node.c1.cluster.s.account")).toBe(-1);
+  });
+});
+
+describe("the matcher keeps file order with plain names in a hash map", () => {
+  it("returns the first matching pattern, whether a plain name or an automaton comes first", () => {
+    const m = compileMatcher(["*.node.a.cluster.s", "n1.node.a.cluster.s", "n2.node.b.cluster.s", "/n[0-9]\\.node\\.b\\.cluster\\.s/", "n2.node.b.cluster.s"]);
+    expect(m.firstMatch("n1.node.a.cluster.s")).toBe(0);
+    expect(m.firstMatch("n2.node.b.cluster.s")).toBe(2);
+    expect(m.firstMatch("n3.node.b.cluster.s")).toBe(3);
+    expect(m.firstMatch("n3.node.c.cluster.s")).toBe(-1);
+    const perPattern = compileMatcher(["n2.node.b.cluster.s", "/n[0-9]\\.node\\.b\\.cluster\\.s/"], { maxUnionStates: 1 });
+    expect(perPattern.strategy).toBe("per-pattern");
+    expect(perPattern.firstMatch("n2.node.b.cluster.s")).toBe(0);
+    expect(perPattern.firstMatch("n5.node.b.cluster.s")).toBe(1);
+  });
+});
