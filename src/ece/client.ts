@@ -2,6 +2,7 @@ import { OthernameError } from "../errors.js";
 import { EceHttpError, httpError } from "./http-errors.js";
 import type { CertificateAuthority, DeploymentGetResponse, DeploymentUpdateRequest } from "./model.js";
 import { Redactor, displayUrl } from "./redact.js";
+import { checkedCertificateAuthority, checkedDeployment } from "./response-shape.js";
 import { Transport, TransportError, type TransportResponse } from "./transport.js";
 
 /**
@@ -40,6 +41,8 @@ export interface EceClientOptions {
   readonly ca?: string | Uint8Array | undefined;
   readonly insecure?: boolean | undefined;
   readonly timeoutMs?: number | undefined;
+  /** Largest response body accepted (default 16 MiB, transport.ts). */
+  readonly maxResponseBytes?: number | undefined;
   readonly retry?: RetryPolicy | undefined;
   /** Debug lines (already redacted): one per request and retry. */
   readonly log?: ((line: string) => void) | undefined;
@@ -89,7 +92,12 @@ export class EceClient {
         ? [options.auth.apiKey, this.authorization]
         : [options.auth.password, this.authorization, this.authorization.slice("Basic ".length), `${options.auth.user}:${options.auth.password}`],
     );
-    this.transport = new Transport({ ca: options.ca, insecure: options.insecure, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+    this.transport = new Transport({
+      ca: options.ca,
+      insecure: options.insecure,
+      timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      maxResponseBytes: options.maxResponseBytes,
+    });
     this.retry = options.retry ?? DEFAULT_RETRY;
     const log = options.log;
     this.log = log ? (line) => log(this.redactor.redact(line)) : () => {};
@@ -115,7 +123,8 @@ export class EceClient {
         hint: "Without a version othername cannot update safely; check that --url points at the ECE API itself, not a proxy that strips headers.",
       });
     }
-    return { deployment: this.parseJson<DeploymentGetResponse>(response, `deployment ${deploymentId}`), version };
+    const subject = `deployment ${deploymentId}`;
+    return { deployment: checkedDeployment(this.parseJson<unknown>(response, subject), subject, this.baseUrl.host), version };
   }
 
   /** GET /deployments/{id}/certificate-authority. */
@@ -123,7 +132,7 @@ export class EceClient {
     const url = this.url(`deployments/${encodeURIComponent(deploymentId)}/certificate-authority`, {});
     const subject = `the certificate authority of deployment ${deploymentId}`;
     const response = await this.exchange({ method: "GET", url, subject, action: "read" });
-    return this.parseJson<CertificateAuthority>(response, subject);
+    return checkedCertificateAuthority(this.parseJson<unknown>(response, subject), subject, this.baseUrl.host);
   }
 
   /** PUT /deployments/{id}?version=…[&validate_only=true]. Throws EceHttpError 409 on a version conflict. */
@@ -164,7 +173,15 @@ export class EceClient {
         if (response.status >= 200 && response.status < 300) return response;
         const retryable = request.method === "GET" ? RETRYABLE_GET : RETRYABLE_PUT;
         const error = httpError(
-          { status: response.status, body: response.text, subject: request.subject, action: request.action, host: this.baseUrl.host, errorCodesHeader: response.headers.get("x-cloud-error-codes") },
+          {
+            status: response.status,
+            body: response.text,
+            subject: request.subject,
+            action: request.action,
+            host: this.baseUrl.host,
+            errorCodesHeader: response.headers.get("x-cloud-error-codes"),
+            location: response.headers.get("location"),
+          },
           (text) => this.redactor.redact(text),
         );
         if (last || !retryable.has(response.status)) throw error;

@@ -43,6 +43,8 @@ export interface HttpErrorContext {
   readonly host: string;
   /** Header `x-cloud-error-codes`, when present. */
   readonly errorCodesHeader?: string | null;
+  /** Header `Location` of a 3xx answer. */
+  readonly location?: string | null;
 }
 
 export function httpError(context: HttpErrorContext, redact: (text: string) => string): EceHttpError {
@@ -51,6 +53,17 @@ export function httpError(context: HttpErrorContext, redact: (text: string) => s
   const detail = errors.length > 0 ? errors.map((e) => (e.code ? `${e.message} [${e.code}]` : e.message)).join("; ") : snippet(context.body);
   const reason = redact(detail === "" ? `HTTP ${context.status}` : `HTTP ${context.status}: ${detail}`);
   const base = `cannot ${context.action} ${context.subject} on ECE API ${context.host}`;
+  if (context.status >= 300 && context.status < 400) {
+    // Never followed (transport.ts): the API key and a PUT body go to the --url host over TLS only.
+    const location = context.location ? redact(context.location.length > 500 ? `${context.location.slice(0, 500)}…` : context.location) : "(no Location header)";
+    return new EceHttpError(
+      "ECE_REDIRECT",
+      `${base}: the API answered HTTP ${context.status} redirecting to ${location}; othername never follows redirects, so nothing was read or changed there`,
+      context.status,
+      codes,
+      "Point --url (or ECE_URL) at the ECE API itself, e.g. https://coordinator:12443; a proxy or load balancer in front must not redirect API calls.",
+    );
+  }
   switch (context.status) {
     case 401:
       return new EceHttpError("ECE_AUTHENTICATION", `${base}: authentication failed (${reason})`, 401, codes, "Check the API key in ECE_API_KEY, or --user with ECE_PASSWORD; the key may be expired or revoked.");

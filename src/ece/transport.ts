@@ -15,7 +15,16 @@ export interface TransportOptions {
   readonly insecure?: boolean | undefined;
   /** Per-request timeout. */
   readonly timeoutMs: number;
+  /** Largest response body read (default MAX_RESPONSE_BYTES); counted while reading. */
+  readonly maxResponseBytes?: number | undefined;
 }
+
+/**
+ * Largest ECE API response body read: a deployment with its settings and current plan is tens
+ * of kilobytes; 16 MiB leaves room for the largest while a hostile or broken server's endless
+ * body ends after 16 MiB, not after gigabytes of memory.
+ */
+export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 export interface TransportResponse {
   readonly status: number;
@@ -38,6 +47,7 @@ export type FailureKind = "tls" | "timeout" | "network";
 export class Transport {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
 
   constructor(options: TransportOptions) {
     const ca = options.ca === undefined ? undefined : typeof options.ca === "string" ? options.ca : Buffer.from(options.ca);
@@ -48,6 +58,7 @@ export class Transport {
       },
     });
     this.timeoutMs = options.timeoutMs;
+    this.maxResponseBytes = options.maxResponseBytes ?? MAX_RESPONSE_BYTES;
   }
 
   async send(request: TransportRequest, redactor: Redactor): Promise<TransportResponse> {
@@ -56,14 +67,18 @@ export class Transport {
       headers: request.headers,
       ...(request.body === undefined ? {} : { body: request.body }),
       signal: AbortSignal.timeout(this.timeoutMs),
+      // Never follow: a 3xx comes back as it is, and the client reports it (a redirect could
+      // lead the API key, or the PUT body, to another host or to plain http).
+      redirect: "manual",
       // Node's fetch accepts an undici dispatcher; its bundled typings name a different copy of undici.
       dispatcher: this.agent,
     } as unknown as RequestInit;
     try {
       const response = await fetch(request.url, init);
-      const text = await response.text();
+      const text = await readCapped(response, this.maxResponseBytes, request);
       return { status: response.status, headers: response.headers, text };
     } catch (error) {
+      if (error instanceof ResponseTooLarge) throw error;
       throw transportError(error, request, this.timeoutMs, redactor);
     }
   }
@@ -71,6 +86,42 @@ export class Transport {
   async close(): Promise<void> {
     await this.agent.close();
   }
+}
+
+/**
+ * A response body larger than the cap: a remote error (exit 4) that is never retried, since the
+ * same server would send the same answer.
+ */
+export class ResponseTooLarge extends OthernameError {}
+
+/** The body as UTF-8 text, reading at most `max` bytes (the declared length is checked first). */
+async function readCapped(response: Response, max: number, request: TransportRequest): Promise<string> {
+  const tooLarge = (size: string) =>
+    new ResponseTooLarge(
+      "ECE_RESPONSE_TOO_LARGE",
+      `cannot read the answer of ECE API ${request.url.host} for ${request.subject}: the body is ${size}, more than the ${max} bytes accepted (${request.method} ${request.url.pathname})`,
+      { kind: "remote", hint: "Check that --url points at the ECE API itself (e.g. https://coordinator:12443), not a proxy or file server." },
+    );
+  const declared = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > max) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge(`${declared} bytes`);
+  }
+  if (response.body === null) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(`at least ${total} bytes`);
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8").decode(Buffer.concat(chunks, total));
 }
 
 /** TLS verification failures Node reports (OpenSSL verify codes and Node's host check). */

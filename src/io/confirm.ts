@@ -11,6 +11,8 @@ export async function askYesNo(question: string, io: { readonly stdin: Readable;
 }
 
 async function readLine(stream: Readable): Promise<string | undefined> {
+  // A second question after input ended (e.g. asked again after a version conflict): no answer.
+  if (stream.readableEnded || stream.destroyed) return undefined;
   return new Promise((resolve) => {
     let buffer = "";
     const done = (value: string | undefined): void => {

@@ -134,6 +134,22 @@ describe("othername ece trust", () => {
     expect(stored().direct.map((d) => d.name)).toContain("onprem");
   });
 
+  it("after a version conflict shows the re-merged change and asks again (the first yes does not cover it)", async () => {
+    fx.server.concurrentChanges.push((deployment) => {
+      const trust = deployment.elasticsearch[0]?.info.settings?.["trust"] as StoredTrust;
+      trust.accounts.push({ account_id: "acc-new", trust_all: true });
+    });
+    // One "y" on the terminal, then end of input: the second question is answered no.
+    const run = await ece(ADD, { stdin: "y\n", stdinIsTTY: true });
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stderr.match(/Apply this change to deployment d1\? \[y\/N\]/g)).toHaveLength(2);
+    expect(run.stderr).toMatch(/changed meanwhile/);
+    expect(run.stdout.match(/\+ direct trust "onprem" \(added\)/g)).toHaveLength(2);
+    expect(run.stdout).toContain("not applied");
+    expect(fx.server.putRequests().map((r) => r.status)).toEqual([409]);
+    expect(stored().direct.map((d) => d.name)).not.toContain("onprem");
+  });
+
   it("remove removes only its entry", async () => {
     const before = structuredClone(stored());
     const run = await ece(["trust", "remove", "--deployment", "d1", "--name", "legacy-direct", "--yes"]);

@@ -99,7 +99,9 @@ async function change(args: EceArgs, ctx: CommandContext, operation: TrustOperat
       }
       for (const line of formatTrustDiff(plan.diff)) show(`  ${line}`);
       const changes = plan.result.change !== "unchanged" && plan.result.change !== "absent";
-      if (!changes || dryRun || args.yes === true || plan.attempt > 1) return true;
+      // After a version conflict the change was merged again with someone else's: it is shown
+      // again above and asked again (unless --yes), since it may differ from what was approved.
+      if (!changes || dryRun || args.yes === true) return true;
       if (!ctx.io.stdinIsTTY) {
         throw new OthernameError("ECE_CONFIRMATION_REQUIRED", `refusing to change deployment ${deploymentId} without confirmation: stdin is not a terminal`, {
           kind: "usage",
