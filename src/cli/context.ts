@@ -1,4 +1,5 @@
 import type { Readable } from "node:stream";
+import { escapeTerminal } from "./terminal-text.js";
 
 /**
  * Everything a command may touch of the outside world, passed in so that tests run
@@ -36,9 +37,10 @@ export function makeContext(io: CliIo, debug: boolean): CommandContext {
   return {
     io,
     debug,
-    out: (line) => io.stdout(`${line}\n`),
+    // Text lines go through the terminal safety net (terminal-text.ts); JSON keeps true values.
+    out: (line) => io.stdout(`${escapeTerminal(line)}\n`),
     json: (value) => io.stdout(`${JSON.stringify(value, null, 2)}\n`),
-    warn: (message) => io.stderr(`othername: warning: ${message}\n`),
-    note: (line) => io.stderr(`${line}\n`),
+    warn: (message) => io.stderr(`othername: warning: ${escapeTerminal(message)}\n`),
+    note: (line) => io.stderr(`${escapeTerminal(line)}\n`),
   };
 }

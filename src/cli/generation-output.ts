@@ -5,6 +5,7 @@ import { formatDiagnostic } from "../instances/diagnostic.js";
 import { OthernameError } from "../errors.js";
 import { threadPoolSize } from "../io/thread-pool.js";
 import type { CommandContext } from "./context.js";
+import { escapeField } from "./terminal-text.js";
 
 /** Shared output pieces of `cert` and `csr`: diagnostics, progress line, bundle files. */
 export function toBundleFiles(files: readonly GeneratedFile[]): BundleFile[] {
@@ -37,7 +38,7 @@ export function progressReporter(ctx: CommandContext, options: { readonly enable
       if (done !== total && now - last < 50) return; // repaint at most 20 times a second
       last = now;
       shown = true;
-      ctx.io.stderr(`\r\x1b[K[${done}/${total}] ${name}`);
+      ctx.io.stderr(`\r\x1b[K[${done}/${total}] ${escapeField(name)}`);
     },
     finish() {
       if (shown) ctx.io.stderr("\r\x1b[K");

@@ -7,6 +7,7 @@ import { commands } from "./commands/index.js";
 import { makeContext, type CliIo } from "./context.js";
 import { renderError } from "./render-error.js";
 import { hintForUnknownFlag, normalizeArgv, unknownFlagsIn } from "./argv-conventions.js";
+import { escapeTerminal } from "./terminal-text.js";
 
 /**
  * Runs othername with `argv` (without node and script) and returns the exit code.
@@ -27,7 +28,7 @@ export async function main(given: readonly string[], io: CliIo): Promise<number>
   try {
     return await runYargs(argv, io, debug);
   } catch (error) {
-    io.stderr(renderError(error, debug));
+    io.stderr(escapeTerminal(renderError(error, debug)));
     return exitCodeFor(error);
   }
 }

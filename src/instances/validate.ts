@@ -186,6 +186,14 @@ function validateInstance(
       ok = false;
       continue;
     }
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(v.value)) {
+      // A NUL or line break in a name ends it early in C tools and splits log lines: refuse it.
+      const shown = JSON.stringify(v.value).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+      report("control-character", "error", `otherName ${shown} contains a control character (NUL, line break or another C0/C1 control): names must be printable`, v.at, v.path);
+      ok = false;
+      continue;
+    }
     if (/[*?]/.test(v.value)) {
       // Elasticsearch compares certificate names literally; patterns belong in trust_restrictions.
       report("wildcard-cn", "error", `${what} contains a wildcard: Elasticsearch matches the certificate's names literally, put patterns in trust_restrictions instead`, v.at, v.path);

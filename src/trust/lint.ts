@@ -1,6 +1,7 @@
 import { isMap, isScalar, parseDocument } from "yaml";
 import { parseInstances } from "../instances/validate.js";
-import { readTrustRestrictions, SUBJECT_NAME_KEY } from "./restrictions.js";
+import { firstNonPrintable, readTrustRestrictions, SUBJECT_NAME_KEY } from "./restrictions.js";
+import { TextPositions } from "./lint/positions.js";
 import { applyFixes } from "./lint/apply-fixes.js";
 import { coverageFindings, type CertificateNames } from "./lint/coverage.js";
 import { sortFindings, type LintFinding } from "./lint/finding.js";
@@ -110,6 +111,21 @@ export function lintTrustRestrictions(input: LintInput, options: LintOptions = {
       column: 1,
       message: `Elasticsearch refuses ${base}: "unable to detect content type from resource name"; name the file *.yml, *.yaml or *.json`,
     });
+  }
+  const control = firstNonPrintable(text, isJson);
+  if (control !== undefined) {
+    // A binary file, or text with terminal escapes: one finding, and nothing of it is quoted back.
+    const positions = new TextPositions(text);
+    const at = positions.at(control);
+    const code = `U+${text.charCodeAt(control).toString(16).toUpperCase().padStart(4, "0")}`;
+    findings.push({
+      rule: "yaml-syntax",
+      severity: "error",
+      line: at.line,
+      column: at.column,
+      message: `the file holds the control character ${code}: it is not ${isJson ? "JSON" : "YAML"} text, and Elasticsearch refuses the whole file (nothing else was checked)`,
+    });
+    return sortFindings(findings);
   }
   const source = readTrustSource(text);
   findings.push(...source.findings);

@@ -88,6 +88,12 @@ export function readTrustRestrictions(input: { readonly fileName: string; readon
     return { ok: false, reason: `unable to detect content type from resource name [${base}]` };
   }
   const isJson = base.endsWith(".json");
+  const control = firstNonPrintable(text, isJson);
+  if (control !== undefined) {
+    const { line, column } = lineAndColumn(text, control);
+    const code = `U+${text.charCodeAt(control).toString(16).toUpperCase().padStart(4, "0")}`;
+    return { ok: false, reason: `the file holds the control character ${code} at line ${line}, column ${column}: it is not ${isJson ? "JSON" : "YAML"} text (the parser refuses non-printable characters)`, line, column };
+  }
   try {
     const settings = parseSettings(text, isJson);
     const warnings: string[] = [...settings.warnings];
@@ -179,6 +185,27 @@ function splitScalar(setting: Extract<Setting, { kind: "scalar" }>): SourcePatte
     offset += piece.length + 1;
   }
   return out;
+}
+
+/**
+ * Offset of the first character the parser refuses: YAML (SnakeYAML's printable set) allows tab,
+ * line feed, carriage return, U+0085 and everything from U+0020 but DEL and the C1 controls;
+ * JSON refuses the C0 controls but tab, line feed and carriage return. A binary file fails here.
+ */
+export function firstNonPrintable(text: string, isJson: boolean): number | undefined {
+  // eslint-disable-next-line no-control-regex
+  const match = (isJson ? /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/ : /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u0084\u0086-\u009f]/).exec(text);
+  return match?.index;
+}
+
+function lineAndColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf("\n"); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: offset - start + 1 };
 }
 
 /** Java `String.trim()`: strips code units ≤ U+0020 at both ends (not Unicode spaces). */

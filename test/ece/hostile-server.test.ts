@@ -208,3 +208,30 @@ describe("valid JSON of the wrong shape is a remote error (exit 4), not a crash 
     expect(run.stderr).toMatch(/public_certificates is a string, expected a list/);
   });
 });
+
+describe("trust entries from the server reach the terminal escaped", () => {
+  it("show prints names with controls and bidi overrides escaped; --json keeps them", async () => {
+    const evil = "onprem\u001b]0;pwned\u0007\u001b[2J";
+    const bidi = "home \u202eaccount";
+    handler = (_req, res) =>
+      json(
+        res,
+        200,
+        deployment({
+          accounts: [{ account_id: "acc\u009b1", name: bidi, trust_all: true }],
+          external: [],
+          direct: [{ name: evil, trust_all: false, additional_node_names: ["n1\nfake line"], certificates: [] }],
+        }),
+      );
+    const text = await ece(SHOW);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e]/);
+    expect(text.stdout).toContain('"onprem\\x1b]0;pwned\\x07\\x1b[2J"');
+    expect(text.stdout).toContain('acc\\x9b1 "home \\u202eaccount"');
+    expect(text.stdout).toContain("node names: n1\\x0afake line");
+    const asJson = await ece([...SHOW, "--json"]);
+    const trust = (JSON.parse(asJson.stdout) as { trust: { direct: { name: string }[]; accounts: { name: string }[] } }).trust;
+    expect(trust.direct[0]?.name).toBe(evil);
+    expect(trust.accounts[0]?.name).toBe(bidi);
+  });
+});

@@ -10,6 +10,7 @@ import { lintFleetFile } from "../../io/fleet.js";
 import { defineCommand } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { renderSarif } from "../render/sarif.js";
+import { escapeField } from "../terminal-text.js";
 
 interface LintArgs {
   readonly files: readonly string[];
@@ -104,7 +105,7 @@ export default defineCommand<LintArgs>({
     } else if (format === "sarif") {
       ctx.json(renderSarif(linted, { toolVersion: packageVersion(), rules: LINT_RULES }));
     } else {
-      for (const f of linted) for (const x of f.findings) ctx.out(`${f.path}:${x.line}:${x.column}: ${x.severity} ${x.rule}: ${x.message}`);
+      for (const f of linted) for (const x of f.findings) ctx.out(`${escapeField(f.path)}:${x.line}:${x.column}: ${x.severity} ${x.rule}: ${escapeField(x.message)}`);
     }
 
     if (unreadable) return ExitCode.input;

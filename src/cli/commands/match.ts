@@ -4,6 +4,7 @@ import { readInputFile } from "../../io/read-input.js";
 import { loadTrustRestrictions, type TrustRestrictionsLoad } from "../../trust/restrictions.js";
 import { defineCommand } from "../command.js";
 import type { CommandContext } from "../context.js";
+import { escapeField } from "../terminal-text.js";
 
 interface MatchArgs {
   readonly restrictions: string;
@@ -36,7 +37,7 @@ export default defineCommand<MatchArgs>({
       return { name, trusted: index >= 0, pattern: index >= 0 ? (loaded.patterns[index]?.text ?? null) : null };
     });
     if (args.json) ctx.json({ patterns: loaded.patterns.map((p) => p.text), results });
-    else for (const r of results) ctx.out(`${r.name}\t${r.trusted}`);
+    else for (const r of results) ctx.out(`${escapeField(r.name)}\t${r.trusted}`);
     return results.every((r) => r.trusted) ? ExitCode.ok : ExitCode.no;
   },
 });
