@@ -1,6 +1,6 @@
 /**
  * Types for the parts of the Elastic Cloud Enterprise API that othername uses, written from the
- * verbatim ECE 3.8 definitions in ../shared/ece-trust-openapi.json (copied to test/ece/ for the tests) (Swagger 2.0, `definitions`).
+ * verbatim ECE 3.8 definitions in ../shared/ece-trust-openapi.json (Swagger 2.0, `definitions`; the tests read it in place).
  *
  * Values read from the API may carry fields these types do not name (newer ECE versions add
  * some); the merge in trust.ts copies objects with their unknown fields, so nothing is lost on

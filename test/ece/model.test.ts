@@ -1,19 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { DIRECT_TRUST_TYPES, MODEL_FIELDS } from "../../src/ece/model.js";
+import { SPEC_ABSENT, loadSpec, specAvailable, type EceSpec } from "./spec.js";
 
-import { readFileSync } from "node:fs";
-import { SPEC_PATH, loadSpec, sharedSpecText } from "./spec.js";
+// The spec is read in place from ../shared; without it these checks skip, and say so.
+const available = specAvailable();
+if (!available) console.warn(`test/ece/model.test.ts: ${SPEC_ABSENT}`);
+const spec: EceSpec = available ? loadSpec() : { definitions: {} };
 
-const spec = loadSpec();
-
-describe("the repo's copy of the ECE spec", () => {
-  // Skipped (visibly) only on a clone without ../shared beside it, where there is nothing to compare.
-  it.skipIf(sharedSpecText() === undefined)("is byte-identical to ../shared/ece-trust-openapi.json", () => {
-    expect(readFileSync(SPEC_PATH, "utf8")).toBe(sharedSpecText());
-  });
-});
-
-describe("ECE model types match the spec's definitions", () => {
+describe.skipIf(!available)("ECE model types match the spec's definitions", () => {
   for (const entry of MODEL_FIELDS) {
     it(`${entry.definition}: required and optional fields`, () => {
       const definition = spec.definitions[entry.definition];

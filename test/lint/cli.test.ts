@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, chmodSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, chmodSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv } from "ajv";
@@ -136,8 +136,15 @@ describe("othername lint output and exit codes", () => {
   });
 });
 
-describe("othername lint --format sarif", () => {
-  const schema = JSON.parse(readFileSync(join(import.meta.dirname, "sarif-schema-2.1.0.json"), "utf8"));
+// The OASIS SARIF 2.1.0 schema, a published file read in place from ../shared beside the
+// repository (never copied into it); without it the schema checks skip and say so.
+const SARIF_SCHEMA = join(import.meta.dirname, "../../../shared/sarif-schema-2.1.0.json");
+const sarifSchemaAvailable = existsSync(SARIF_SCHEMA);
+if (!sarifSchemaAvailable) console.warn("test/lint/cli.test.ts: SARIF schema checks skipped: ../shared/sarif-schema-2.1.0.json is absent (no ../shared beside this checkout)");
+
+describe.skipIf(!sarifSchemaAvailable)("othername lint --format sarif", () => {
+  // (The body is still collected when skipped: read nothing then.)
+  const schema = sarifSchemaAvailable ? JSON.parse(readFileSync(SARIF_SCHEMA, "utf8")) : {};
   // The OASIS file declares draft-04 (`id`, `$schema`); its keywords are the draft-07 subset Ajv checks.
   delete schema.$schema;
   delete schema.id;
