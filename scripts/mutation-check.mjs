@@ -35,6 +35,13 @@ const MUTANTS = [
     replace: 'if (cert.keyUsage !== undefined && !cert.keyUsage.includes("keyCertSign") && !(shape.anchored && i === top)) {',
     test: "test/chain/mutation-guards.test.ts",
   },
+  {
+    name: "pkcs12-mac-first-byte",
+    file: "src/pki/pkcs12/mac.ts",
+    search: "return actual.length === expected.length && timingSafeEqual(actual, expected);",
+    replace: "return actual.length === expected.length && actual[0] === expected[0];",
+    test: "test/pkcs12/mac-compare.test.ts",
+  },
 ];
 
 const wanted = process.argv.slice(2);
