@@ -6,7 +6,7 @@
  * Messages read `<what failed> <subject>: <reason>`, e.g.
  * `cannot read certificate node1.pem: PEM block 2 has invalid base64`.
  */
-export type ErrorKind = "usage" | "input" | "remote" | "internal";
+export type ErrorKind = "usage" | "input" | "remote" | "internal" | "interrupted";
 
 export interface ErrorOptions {
   /** What the user can do next, one sentence. */
@@ -65,6 +65,8 @@ export const ExitCode = {
   input: 3,
   remote: 4,
   internal: 70,
+  /** Ctrl-C (128 + SIGINT), also when typed at a password prompt in raw mode. */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -91,6 +93,8 @@ export function exitCodeFor(error: unknown): ExitCode {
         return ExitCode.remote;
       case "internal":
         return ExitCode.internal;
+      case "interrupted":
+        return ExitCode.interrupted;
     }
   }
   return ExitCode.internal;

@@ -31,6 +31,7 @@ export function progressReporter(ctx: CommandContext, options: { readonly enable
 } {
   let shown = false;
   let last = 0;
+  const started = Date.now();
   return {
     update(done, total, name) {
       if (!options.enabled) return;
@@ -38,7 +39,11 @@ export function progressReporter(ctx: CommandContext, options: { readonly enable
       if (done !== total && now - last < 50) return; // repaint at most 20 times a second
       last = now;
       shown = true;
+<<<<<<< HEAD
       ctx.io.stderr(`\r\x1b[K[${done}/${total}] ${escapeField(name)}`);
+=======
+      ctx.io.stderr(`\r\x1b[K${progressLine(done, total, (now - started) / 1000)} ${name}`);
+>>>>>>> bcc0e74 (completion (bash/zsh) and a man page generated from the --help texts, shipped in the package; Ctrl-C at a password prompt exits 130; match - ignores blank lines; progress shows rate and ETA; quickstart removes its temporary directory unless --keep)
     },
     finish() {
       if (shown) ctx.io.stderr("\r\x1b[K");
@@ -49,4 +54,17 @@ export function progressReporter(ctx: CommandContext, options: { readonly enable
 /** With --debug: how many keys are generated at once, on how many libuv threads. */
 export function noteThreadPool(ctx: CommandContext, jobs: number): void {
   if (ctx.debug) ctx.note(`othername: debug: ${jobs} jobs on a libuv thread pool of ${threadPoolSize(ctx.io.env)} threads`);
+}
+
+/** `[412/1000] 41% 37.2/s ETA 16s`: done/total, rate and the time left at that rate. */
+export function progressLine(done: number, total: number, elapsedSeconds: number): string {
+  const percent = total > 0 ? Math.floor((done * 100) / total) : 100;
+  const rate = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
+  const eta = rate > 0 ? formatSeconds((total - done) / rate) : "?";
+  return `[${done}/${total}] ${percent}% ${rate >= 10 ? rate.toFixed(0) : rate.toFixed(1)}/s ETA ${eta}`;
+}
+
+function formatSeconds(seconds: number): string {
+  const s = Math.ceil(seconds);
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m`;
 }

@@ -14,7 +14,8 @@ import { escapeTerminal } from "./terminal-text.js";
  * Never throws: user mistakes become one line plus a hint, bugs exit 70.
  */
 export async function main(given: readonly string[], io: CliIo): Promise<number> {
-  const argv = normalizeArgv(given);
+  // yargs' completion calls back with the words typed so far: read them as they are.
+  const argv = given[0] === COMPLETION_FLAG ? [...given] : normalizeArgv(given);
   const debug = argv.includes("--debug");
   // Fast path: `--version` needs neither yargs nor any command module.
   if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V")) {
@@ -41,7 +42,8 @@ function verboseVersion(): string {
 
 async function runYargs(argv: readonly string[], io: CliIo, debug: boolean): Promise<number> {
   const { default: yargs } = await import("yargs");
-  const requested = commands.find((c) => c.name === firstPositional(argv));
+  // For completion, the command is the first word after the program name.
+  const requested = commands.find((c) => c.name === firstPositional(argv[0] === COMPLETION_FLAG ? argv.slice(2) : argv));
   const loaded: CommandSpec<never> | undefined = requested ? (await requested.load()).default : undefined;
 
   let pending: Promise<ExitCode> | undefined;
@@ -53,6 +55,7 @@ async function runYargs(argv: readonly string[], io: CliIo, debug: boolean): Pro
     .alias("version", "V")
     .help()
     .alias("help", "h")
+    .completion("completion", "Print a bash/zsh completion script: othername completion >> ~/.bashrc (zsh: >> ~/.zshrc)")
     .option("debug", { type: "boolean", describe: "Show stack traces for internal errors", global: true })
     .strict()
     .demandCommand(1, "Name a command: othername --help lists them.")
@@ -128,3 +131,6 @@ async function withUnknownFlagHint(names: readonly string[], argv: readonly stri
     hint: hints.length > 0 ? hints.join(" ") : `See ${label ? `othername ${label} --help` : "othername --help"} for the options.`,
   });
 }
+
+/** The flag yargs' completion script passes back to the program with the words typed so far. */
+const COMPLETION_FLAG = "--get-yargs-completions";

@@ -95,7 +95,8 @@ async function promptHidden(prompt: string, io: PasswordIo): Promise<string> {
           }
           if (char === "\u0003") {
             cleanup();
-            reject(new OthernameError("PROMPT_CANCELLED", "password prompt cancelled", { kind: "usage" }));
+            // Raw mode turns Ctrl-C into a character: end as a SIGINT would, exit 130.
+            reject(new OthernameError("PROMPT_CANCELLED", "password prompt cancelled (Ctrl-C)", { kind: "interrupted" }));
             return;
           }
           if (char === "\u007f" || char === "\b") value = value.slice(0, -1);

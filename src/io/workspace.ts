@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { OthernameError } from "../errors.js";
@@ -27,4 +27,9 @@ export async function freshDirectory(out: string | undefined, cwd: string, prefi
 /** A file shipped with the package (examples/…): beside dist/, or embedded in the single executable. */
 export async function readBundledFile(relative: string): Promise<string> {
   return readBundledText(relative);
+}
+
+/** Removes a temporary directory made by freshDirectory (quickstart without --keep). */
+export async function removeTemporaryDirectory(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true });
 }

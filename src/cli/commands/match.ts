@@ -95,8 +95,8 @@ async function namesFrom(args: MatchArgs, stdin: Readable): Promise<string[]> {
     for await (const chunk of stdin) text += typeof chunk === "string" ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
     text += decoder.decode();
     const lines = text.split("\n").map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
-    if (lines[lines.length - 1] === "") lines.pop();
-    names.push(...lines);
+    // Blank lines (a trailing newline, a paragraph gap in a pasted list) are not names.
+    names.push(...lines.filter((line) => line.trim() !== ""));
   }
   return names;
 }

@@ -12,6 +12,7 @@ import type { CommandContext } from "../context.js";
 interface QuickstartArgs {
   readonly out?: string;
   readonly json: boolean;
+  readonly keep?: boolean;
 }
 
 const EXAMPLE = "examples/instances.yaml";
@@ -24,7 +25,9 @@ export default defineCommand<QuickstartArgs>({
     yargs
       .option("out", { type: "string", requiresArg: true, describe: "A new or empty directory for the files (default: a fresh temporary directory)" })
       .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })
+      .option("keep", { type: "boolean", describe: "Keep the temporary directory (without --out it is removed at the end)" })
       .example("$0 quickstart", "Run the example in a fresh temporary directory")
+      .example("$0 quickstart --keep", "Keep the temporary directory and print where it is")
       .example("$0 quickstart --out demo", "Keep the files in ./demo (must be new or empty)"),
   run: async (args, ctx) => {
     const { coreCount } = await import("../../io/thread-pool.js");
@@ -34,6 +37,19 @@ export default defineCommand<QuickstartArgs>({
 });
 
 async function runQuickstart(args: QuickstartArgs, ctx: CommandContext, jobs: number): Promise<ExitCode> {
+  const { freshDirectory, removeTemporaryDirectory } = await import("../../io/workspace.js");
+
+  const out = await freshDirectory(args.out, ctx.io.cwd, "othername-quickstart-");
+  // A temporary directory is the run's own: removed at the end unless --keep (--out is always kept).
+  const removeAtEnd = args.out === undefined && !args.keep;
+  try {
+    return await quickstartIn(out, args, ctx, jobs, removeAtEnd);
+  } finally {
+    if (removeAtEnd) await removeTemporaryDirectory(out);
+  }
+}
+
+async function quickstartIn(out: string, args: QuickstartArgs, ctx: CommandContext, jobs: number, removed: boolean): Promise<ExitCode> {
   const { parseInstances, planGeneration } = await import("../../instances/index.js");
   const { generateBundle } = await import("../../instances/generate.js");
   const { createCaCertificate, prepareIssuer } = await import("../../pki/issue.js");
@@ -45,10 +61,8 @@ async function runQuickstart(args: QuickstartArgs, ctx: CommandContext, jobs: nu
   const { checkCertificate } = await import("../../trust/check-certificate.js");
   const { OTHER_NAME_FIELD } = await import("../../trust/decide.js");
   const { PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, writeBundle } = await import("../../io/bundle.js");
-  const { freshDirectory, readBundledFile } = await import("../../io/workspace.js");
+  const { readBundledFile } = await import("../../io/workspace.js");
   const { toBundleFiles } = await import("../generation-output.js");
-
-  const out = await freshDirectory(args.out, ctx.io.cwd, "othername-quickstart-");
   const at = ctx.io.now();
   const notAfter = new Date(at.getTime() + 1095 * DAY);
   const keySpec = { algorithm: "ec", curve: "P-256" } as const;
@@ -111,10 +125,10 @@ async function runQuickstart(args: QuickstartArgs, ctx: CommandContext, jobs: nu
   });
 
   if (args.json) {
-    ctx.json({ out, ca: join(out, "ca", "ca.crt"), restrictions: join(out, "trust_restrictions.yml"), patterns: loaded.patterns.map((p) => p.text), lint: findings, results: rows });
+    ctx.json({ out, kept: !removed, ca: join(out, "ca", "ca.crt"), restrictions: join(out, "trust_restrictions.yml"), patterns: loaded.patterns.map((p) => p.text), lint: findings, results: rows });
     return ExitCode.ok;
   }
-  printReport(ctx, { out, rows, patterns: loaded.patterns.map((p) => p.text), lintCount: findings.length, caSubject: caCertificate.subject });
+  printReport(ctx, { out, removed, rows, patterns: loaded.patterns.map((p) => p.text), lintCount: findings.length, caSubject: caCertificate.subject });
   return ExitCode.ok;
 }
 
@@ -126,9 +140,9 @@ interface Row {
   readonly pattern: string | null;
 }
 
-function printReport(ctx: CommandContext, report: { out: string; rows: readonly Row[]; patterns: readonly string[]; lintCount: number; caSubject: string }): void {
+function printReport(ctx: CommandContext, report: { out: string; removed: boolean; rows: readonly Row[]; patterns: readonly string[]; lintCount: number; caSubject: string }): void {
   const shown = relative(ctx.io.cwd, report.out).startsWith("..") ? report.out : relative(ctx.io.cwd, report.out) || ".";
-  ctx.out(`othername quickstart: files in ${shown}`);
+  ctx.out(`othername quickstart: files in ${shown}${report.removed ? " (temporary: removed at the end; --keep keeps them)" : ""}`);
   ctx.out(`  1. CA              ca/ca.crt, ca/ca.key (${report.caSubject}, EC P-256)`);
   ctx.out(`  2. certificates    ${report.rows.length} nodes from instances.yaml into certs/`);
   ctx.out(`  3. trust file      trust_restrictions.yml trusts ${report.patterns.map((p) => JSON.stringify(p)).join(", ")}`);
@@ -147,6 +161,10 @@ function printReport(ctx: CommandContext, report: { out: string; rows: readonly 
   // Paths as the user can paste them from where they are now.
   const program = ctx.io.program ?? "othername";
   const path = (file: string) => join(shown, file);
+  if (report.removed) {
+    ctx.out(`The files are gone with their temporary directory. To try the commands on them: ${program} quickstart --keep (or --out DIR).`);
+    return;
+  }
   ctx.out("Try it yourself:");
   if (rejected) ctx.out(`  ${program} check ${path(rejected.certificate)} --ca ${path("ca/ca.crt")} --restrictions ${path("trust_restrictions.yml")}`);
   ctx.out(`  ${program} lint ${path("trust_restrictions.yml")}`);
