@@ -81,8 +81,8 @@ async function inProcessEc(n: number): Promise<number> {
 
 try {
   console.log(`othername cert benchmark: ${count} RSA-2048 nodes, ${jobs} parallel jobs, ${availableParallelism()} cores`);
-  run("node", [cli, "ca", "--pem", "--out", "ca-rsa"]);
-  run("node", [cli, "ca", "--pem", "--key", "ec:p256", "--out", "ca-ec"]);
+  run("node", [cli, "ca", "--pem", "--no-password", "--out", "ca-rsa"]);
+  run("node", [cli, "ca", "--pem", "--no-password", "--key", "ec:p256", "--out", "ca-ec"]);
   const rsaInstances = instances(count, "instances-rsa.yml");
 
   const a = run("node", [cli, "cert", "--in", rsaInstances, "--ca-cert", "ca-rsa/ca/ca.crt", "--ca-key", "ca-rsa/ca/ca.key", "--pem", "--out", "out-a", "--jobs", String(jobs), "--quiet"]);

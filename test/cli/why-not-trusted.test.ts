@@ -12,7 +12,7 @@ describe("why not trusted", () => {
   beforeAll(async () => {
     // Two CAs with certutil's default name and different keys; node1 is signed by the first.
     for (const out of ["ca-a", "ca-b"]) {
-      const ca = await runCli(["ca", "--pem", "--key", "ec:p256", "--out", out], { cwd: dir });
+      const ca = await runCli(["ca", "--pem", "--no-password", "--key", "ec:p256", "--out", out], { cwd: dir });
       expect(ca.code, ca.stderr).toBe(0);
     }
     const cert = await runCli(["cert", "--name", "node1", "--cluster", "abc", "--scope", "s1.account", "--ca-cert", "ca-a/ca/ca.crt", "--ca-key", "ca-a/ca/ca.key", "--pem", "--key", "ec:p256", "--out", "certs"], { cwd: dir });

@@ -26,7 +26,7 @@ describe("othername ca + cert (PEM, EC P-256)", () => {
 
   beforeAll(async () => {
     write(dir, "instances.yml", INSTANCES);
-    const ca = await runCli(["ca", "--pem", "--key", "ec:p256", "--out", "."], { cwd: dir });
+    const ca = await runCli(["ca", "--pem", "--no-password", "--key", "ec:p256", "--out", "."], { cwd: dir });
     expect(ca.code, ca.stderr).toBe(0);
     const cert = await runCli(["cert", "--in", "instances.yml", "--ca-cert", "ca/ca.crt", "--ca-key", "ca/ca.key", "--pem", "--key", "ec:p256", "--out", "certs", "--json"], { cwd: dir });
     expect(cert.code, cert.stderr).toBe(0);
@@ -92,7 +92,7 @@ describe("othername ca + cert (PEM, EC P-256)", () => {
     expect(again.code).toBe(3);
     expect(again.stderr).toContain("refusing to overwrite");
     expect(snapshot(join(dir, "certs"))).toEqual(before);
-    const caAgain = await runCli(["ca", "--pem", "--key", "ec:p256", "--out", "."], { cwd: dir });
+    const caAgain = await runCli(["ca", "--pem", "--no-password", "--key", "ec:p256", "--out", "."], { cwd: dir });
     expect(caAgain.code).toBe(3);
   });
 
@@ -132,7 +132,7 @@ describe("othername ca + cert (PEM, EC P-256)", () => {
   });
 
   it("refuses a CA key that does not match the CA certificate, naming both files, writing nothing", async () => {
-    const other = await runCli(["ca", "--pem", "--key", "ec:p256", "--out", "other"], { cwd: dir });
+    const other = await runCli(["ca", "--pem", "--no-password", "--key", "ec:p256", "--out", "other"], { cwd: dir });
     expect(other.code).toBe(0);
     const r = await runCli(["cert", "--in", "instances.yml", "--ca-cert", "ca/ca.crt", "--ca-key", "other/ca/ca.key", "--pem", "--key", "ec:p256", "--out", "mismatch"], { cwd: dir });
     expect(r.code).toBe(3);
@@ -213,7 +213,7 @@ describe("othername cert with RSA keys in certutil's PKCS#1 form", () => {
   afterAll(cleanup);
   it("issues RSA-2048 certificates signed SHA-256 that openssl verifies", async () => {
     write(dir, "one.yml", "instances:\n  - name: solo\n    dns: solo.local\n");
-    expect((await runCli(["ca", "--pem", "--out", "."], { cwd: dir })).code).toBe(0);
+    expect((await runCli(["ca", "--pem", "--no-password", "--out", "."], { cwd: dir })).code).toBe(0);
     const r = await runCli(["cert", "--in", "one.yml", "--ca-cert", "ca/ca.crt", "--ca-key", "ca/ca.key", "--pem", "--key-format", "pkcs1", "--out", "c"], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(readFileSync(join(dir, "c/solo/solo.key"), "utf8")).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);

@@ -74,7 +74,7 @@ describe("mutual TLS with generated certificates (Node tls)", () => {
   beforeAll(async () => {
     write(dir, "instances.yml", INSTANCES);
     for (const name of ["ca1", "ca2"]) {
-      expect((await runCli(["ca", "--pem", "--key", "ec:p256", "--out", name], { cwd: dir })).code).toBe(0);
+      expect((await runCli(["ca", "--pem", "--no-password", "--key", "ec:p256", "--out", name], { cwd: dir })).code).toBe(0);
       const r = await runCli(["cert", "--in", "instances.yml", "--ca-cert", `${name}/ca/ca.crt`, "--ca-key", `${name}/ca/ca.key`, "--pem", "--key", "ec:p256", "--out", `${name}/certs`], { cwd: dir });
       expect(r.code, r.stderr).toBe(0);
     }
@@ -161,7 +161,7 @@ describe("subject DNs in the order certutil (Java's X500Principal) and openssl w
 
   it("a DN given as text comes back as the same text from openssl -nameopt RFC2253 and from our reader", async () => {
     write(dir, "instances.yml", 'instances:\n  - name: "CN=node1,OU=ops,O=Example\\\\, Inc,C=US"\n    filename: node1\n');
-    const ca = await runCli(["ca", "--pem", "--key", "ec:p256", "--dn", "CN=My CA,O=Example,C=US", "--out", "."], { cwd: dir });
+    const ca = await runCli(["ca", "--pem", "--no-password", "--key", "ec:p256", "--dn", "CN=My CA,O=Example,C=US", "--out", "."], { cwd: dir });
     expect(ca.code, ca.stderr).toBe(0);
     const cert = await runCli(["cert", "--in", "instances.yml", "--ca-cert", "ca/ca.crt", "--ca-key", "ca/ca.key", "--pem", "--key", "ec:p256", "--out", "certs"], { cwd: dir });
     expect(cert.code, cert.stderr).toBe(0);

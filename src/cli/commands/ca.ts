@@ -19,6 +19,8 @@ interface CaArgs {
   readonly force?: boolean;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  /** false with --no-password: the key is written unencrypted on purpose. */
+  readonly password?: boolean;
 }
 
 export default defineCommand<CaArgs>({
@@ -33,6 +35,7 @@ export default defineCommand<CaArgs>({
       .option("force", { type: "boolean", describe: "Replace existing output files" })
       .option("json", { type: "boolean", describe: "Print one JSON document on stdout" })
       .option("quiet", { type: "boolean", alias: ["q", "s", "silent"], describe: "No summary (certutil: -s, --silent)" })
+      .option("password", { type: "boolean", describe: "--no-password writes the CA key unencrypted, on purpose (without a password source or a terminal, ca refuses otherwise)" })
       .example("$0 ca --out elastic-stack-ca.p12 --pass-env CA_PASSWORD", "certutil's default CA keystore (key entry alias \"ca\")")
       .example("$0 ca --pem --out . --key ec:p256 --dn 'CN=My CA,O=Example'", "ca/ca.crt and ca/ca.key with an EC key"),
   run: async (args, ctx) => {
@@ -57,6 +60,20 @@ export default defineCommand<CaArgs>({
     }
     const keySpec = parseKeySpec(keyText(args));
     const force = Boolean(args.force);
+    const { assertOutputWritable } = await import("../../io/output-writable.js");
+    const isZip = /\.zip$/i.test(args.out);
+    if (args.pem && /\.(p12|pfx)$/i.test(args.out)) {
+      throw new OthernameError("USAGE", `conflicting options: --pem writes ca/ca.crt and ca/ca.key, but --out ${args.out} names a PKCS#12 file`, {
+        kind: "usage",
+        hint: "With --pem give a directory (--out .) or a zip (--out ca.zip); without --pem, --out ca.p12 writes the PKCS#12 keystore.",
+      });
+    }
+    if (!args.pem && isZip) {
+      throw new OthernameError("USAGE", `conflicting options: --out ${args.out} names a zip, but without --pem ca writes one PKCS#12 file`, {
+        kind: "usage",
+        hint: "Add --pem for ca/ca.crt and ca/ca.key in a zip, or name the keystore, e.g. --out elastic-stack-ca.p12.",
+      });
+    }
 
     // The .p12 target: --out as given, or elastic-stack-ca.p12 inside it when it is a directory.
     let p12Path = args.out;
@@ -64,6 +81,8 @@ export default defineCommand<CaArgs>({
       const info = await stat(resolve(ctx.io.cwd, args.out)).catch(() => undefined);
       if (info?.isDirectory() || /[/\\]$/.test(args.out)) p12Path = join(args.out, "elastic-stack-ca.p12");
     }
+    // Before the key exists: an --out that cannot be written is a mistake of the command line.
+    await assertOutputWritable(args.pem ? args.out : p12Path, { cwd: ctx.io.cwd, flag: "--out", kind: args.pem && !isZip ? "directory" : "file" });
     const pemFiles = ["ca/ca.crt", "ca/ca.key"];
     if (args.pem) await assertOutputsFree(pemFiles, { out: args.out, cwd: ctx.io.cwd, force });
     if (!args.pem && !force && (await stat(resolve(ctx.io.cwd, p12Path)).catch(() => undefined))) {
@@ -71,9 +90,19 @@ export default defineCommand<CaArgs>({
     }
     warnPassOnCommandLine(ctx, args.pass, "--pass");
     const password = await resolvePassword(
-      { file: args.passFile, env: args.passEnv, value: args.pass, ...(args.pem ? {} : { prompt: `Enter password for ${p12Path} (empty for none): ` }) },
+      { file: args.passFile, env: args.passEnv, value: args.pass, prompt: `Enter password for ${args.pem ? "ca/ca.key" : p12Path} (empty for none): ` },
       { ...ctx.io },
     );
+    // A CA key is never written unencrypted by accident (step's rule): no password source and no terminal to ask on is a refusal.
+    if (password === undefined && args.password !== false) {
+      throw new OthernameError("CA_PASSWORD_MISSING", "refusing to write the CA key unencrypted: no password was given and there is no terminal to ask on", {
+        kind: "usage",
+        hint: "Give --pass-file FILE or --pass-env VAR, or --no-password to write the key unencrypted on purpose.",
+      });
+    }
+    if (args.password === false && password !== undefined && password !== "") {
+      throw new OthernameError("USAGE", "conflicting options: --no-password, and a password was given", { kind: "usage", hint: "Keep one of them." });
+    }
 
     const at = ctx.io.now();
     const key = await generateKey(keySpec);
@@ -84,7 +113,7 @@ export default defineCommand<CaArgs>({
       const written = await writeBundle(
         [
           { path: "ca/ca.crt", bytes: new TextEncoder().encode(encodePem("CERTIFICATE", der)), mode: PUBLIC_FILE_MODE },
-          { path: "ca/ca.key", bytes: new TextEncoder().encode(exportPrivateKeyPem(key, { format: "pkcs8", password })), mode: PRIVATE_FILE_MODE },
+          { path: "ca/ca.key", bytes: new TextEncoder().encode(exportPrivateKeyPem(key, { format: "pkcs8", password: password === "" ? undefined : password })), mode: PRIVATE_FILE_MODE },
         ],
         { out: args.out, cwd: ctx.io.cwd, force, at },
       );
@@ -106,9 +135,12 @@ export default defineCommand<CaArgs>({
     if (args.quiet) return ExitCode.ok;
     ctx.out(`Created CA ${certificate.subject} in ${files.join(", ")}`);
     ctx.out(`Valid until ${certificate.notAfter.toISOString()} (${args.days} days); SHA-256 ${certificate.sha256}`);
+    // A command that works as printed: files inside a zip are not paths, so unzip first.
     ctx.out(
       args.pem
-        ? `Next: othername cert --in instances.yml --ca-cert ${join(args.out, "ca", "ca.crt")} --ca-key ${join(args.out, "ca", "ca.key")} --out certs.zip`
+        ? isZip
+          ? `Next: unzip ${args.out} && othername cert --in instances.yml --ca-cert ca/ca.crt --ca-key ca/ca.key --out certs.zip`
+          : `Next: othername cert --in instances.yml --ca-cert ${join(args.out, "ca", "ca.crt")} --ca-key ${join(args.out, "ca", "ca.key")} --out certs.zip`
         : `Next: othername cert --in instances.yml --ca ${p12Path} --out certificate-bundle.zip`,
     );
     return ExitCode.ok;

@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { defineCommand } from "../command.js";
 import { passwordOptions } from "../password-options.js";
 import type { CommandContext } from "../context.js";
@@ -29,6 +29,8 @@ interface CertArgs extends SingleInstanceArgs {
   readonly keepCaKey?: boolean;
   readonly caDn?: string;
   readonly caPass?: string;
+  /** false with --no-password: a kept CA key may be written unencrypted. */
+  readonly password?: boolean;
   readonly passFile?: string;
   readonly passEnv?: string;
   readonly pass?: string;
@@ -56,6 +58,7 @@ export default defineCommand<CertArgs>({
       .option("cluster", { type: "string", describe: "Cluster id, for the derived otherName <name>.node.<cluster>.cluster.<scope>", requiresArg: true, group: "One instance (instead of --in):" })
       .option("scope", { type: "string", describe: "Scope id, for the derived otherName", requiresArg: true, group: "One instance (instead of --in):" })
       .option("keep-ca-key", { type: "boolean", describe: "Without a CA option: also write the generated CA's key (ca/ca.key or ca/ca.p12)" })
+      .option("password", { type: "boolean", describe: "--no-password: with --keep-ca-key, write the CA key unencrypted on purpose" })
       .option("ca-dn", { type: "string", describe: "Without a CA option: subject DN of the generated CA", requiresArg: true })
       .option("ca", { type: "string", describe: "CA keystore (PKCS#12) holding the CA certificate and key", requiresArg: true })
       .option("ca-cert", { type: "string", describe: "CA certificate (PEM or DER)", requiresArg: true })
@@ -143,6 +146,15 @@ async function runCert(args: CertArgs, ctx: CommandContext, jobs: number): Promi
     for (const d of parsed.diagnostics) ctx.warn(describeFlagDiagnostic(d));
   }
   if (!parsed.ok) return ExitCode.input; // unreachable: reportDiagnostics throws on errors
+  // certutil: `--out elastic-certificates.p12` is that one keystore, for one instance.
+  const singleP12 = /\.(p12|pfx)$/i.test(args.out);
+  if (singleP12) {
+    const count = parsed.spec.instances.length;
+    const choices = "give a directory (--out certs/) or a zip (--out certs.zip)";
+    if (args.pem) throw new OthernameError("USAGE", `conflicting options: --pem writes PEM files, but --out ${args.out} names a PKCS#12 file`, { kind: "usage", hint: `Drop --pem for one PKCS#12 keystore, or ${choices}.` });
+    if (count !== 1) throw new OthernameError("USAGE", `cannot write ${count} instances into --out ${args.out}: a PKCS#12 file holds one instance's key`, { kind: "usage", hint: `For several instances ${choices}.` });
+    if (args.keepCaKey) throw new OthernameError("USAGE", `conflicting options: --keep-ca-key writes ca/ca.p12 beside the node's files, but --out ${args.out} is one file`, { kind: "usage", hint: `With --keep-ca-key ${choices}.` });
+  }
   const plan = planGeneration(parsed.spec, { kind: args.pem ? "pem" : "pkcs12", at: ctx.io.now(), days });
   const { AUTO_CA_FILES } = await import("../auto-ca.js");
   const keepCaKey = args.keepCaKey ? (args.pem ? "pem" : "pkcs12") : "none";
@@ -154,18 +166,31 @@ async function runCert(args: CertArgs, ctx: CommandContext, jobs: number): Promi
       ? { ...plan, caFile: AUTO_CA_FILES.certificate, files: [...autoCaFiles, ...plan.files.filter((f) => f !== plan.caFile)] }
       : plan;
 
-  if (args.dryRun) {
-    printResult(ctx, args, effectivePlan, { dryRun: true, location: resolve(ctx.io.cwd, args.out), issuer: generateCa ? "a CA generated for this bundle" : undefined, days });
-    return ExitCode.ok;
-  }
-  await assertOutputsFree(effectivePlan.files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force) });
+  // Before any key is generated, and on --dry-run too: an --out that cannot be written, and the CA
+  // (with its password) read and checked exactly as a real run reads it.
+  const { assertOutputWritable } = await import("../../io/output-writable.js");
+  await assertOutputWritable(args.out, { cwd: ctx.io.cwd, flag: "--out", kind: singleP12 || /\.zip$/i.test(args.out) ? "file" : "directory" });
   warnPassOnCommandLine(ctx, args.pass, "--pass");
   warnPassOnCommandLine(ctx, args.caPass, "--ca-pass");
   const loaded = args.selfSigned || generateCa ? undefined : await loadIssuer(args, ctx);
+  if (args.dryRun) {
+    const by = loaded ? loaded.certificate.subject : generateCa ? "a CA generated for this bundle" : undefined;
+    printResult(ctx, args, effectivePlan, { dryRun: true, location: resolve(ctx.io.cwd, args.out), issuer: by, days });
+    return ExitCode.ok;
+  }
+  if (singleP12) await assertSingleFileFree(args.out, ctx.io.cwd, Boolean(args.force));
+  else await assertOutputsFree(effectivePlan.files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force) });
   const password = await resolvePassword(
     { file: args.passFile, env: args.passEnv, value: args.pass, ...(args.pem ? {} : { prompt: "Enter password for the node .p12 files (empty for none): " }) },
     { ...ctx.io },
   );
+  if (keepCaKey !== "none" && password === undefined && args.password !== false) {
+    // A CA key is never written unencrypted by accident (as `othername ca`).
+    throw new OthernameError("CA_PASSWORD_MISSING", "refusing to write the generated CA key unencrypted (--keep-ca-key): no password was given", {
+      kind: "usage",
+      hint: "Give --pass-file FILE or --pass-env VAR (it protects the node keys and the CA key), or --no-password to write them unencrypted on purpose.",
+    });
+  }
   const autoCa = generateCa
     ? await createAutoCa({ keySpec, subject: caSubject, notBefore: plan.notBefore, notAfter: plan.notAfter, keepKey: keepCaKey, password })
     : undefined;
@@ -189,7 +214,9 @@ async function runCert(args: CertArgs, ctx: CommandContext, jobs: number): Promi
     progress.finish();
   }
   const files = autoCa ? [...autoCa.files, ...toBundleFiles(result.files.filter((f) => f.path !== AUTO_CA_FILES.certificate))] : toBundleFiles(result.files);
-  const written = await writeBundle(files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at: plan.notBefore });
+  const written = singleP12
+    ? await writeSingleKeystore(args.out, ctx.io.cwd, files, Boolean(args.force))
+    : await writeBundle(files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at: plan.notBefore });
   if (autoCa && !args.json && !args.quiet) {
     ctx.note(`No CA option given: generated CA ${issuer?.certificate.subject} for this bundle (${autoCaFiles.join(", ")})${keepCaKey === "none" ? "; its key was not kept (--keep-ca-key keeps it)" : ""}.`);
   }
@@ -205,6 +232,8 @@ function printResult(
   plan: Plan,
   info: { readonly dryRun: boolean; readonly location: string; readonly issuer: string | undefined; readonly passwordSet?: boolean; readonly days: number },
 ): void {
+  // `--out NAME.p12`: the one keystore is that file.
+  const singleFile = /\.(p12|pfx)$/i.test(args.out) ? basename(args.out) : undefined;
   if (args.json) {
     ctx.json({
       ...(info.dryRun ? { dryRun: true } : {}),
@@ -216,7 +245,7 @@ function printResult(
         name: i.name,
         filename: i.filename,
         subject: i.subjectText,
-        files: i.files,
+        files: singleFile ? [singleFile] : i.files,
         otherNameCommonName: i.san.otherNameCommonName,
         dns: i.san.dns,
         ip: i.san.ip,
@@ -231,7 +260,7 @@ function printResult(
   ctx.out(info.dryRun ? `Would create ${what} (${by}) in ${info.location}:` : `Created ${what} (${by}) in ${info.location}:`);
   const shown = plan.instances.slice(0, 20);
   for (const i of shown) {
-    ctx.out(`  ${i.files.join(", ")}  ${i.subjectText}  [${sanList(i.san)}]`);
+    ctx.out(`  ${singleFile ?? i.files.join(", ")}  ${i.subjectText}  [${sanList(i.san)}]`);
   }
   if (count > shown.length) ctx.out(`  … and ${count - shown.length} more`);
   if (plan.caFile) ctx.out(`  ${plan.caFile}  the CA certificate`);
@@ -239,6 +268,10 @@ function printResult(
   if (info.dryRun) return;
   const sample = plan.instances[0];
   if (!sample) return;
+  if (args.selfSigned) {
+    printSelfSignedSetup(ctx, args, plan, sample);
+    return;
+  }
   ctx.out("");
   ctx.out(`Copy each node's files into its Elasticsearch config directory, then in its elasticsearch.yml (${sample.name} shown):`);
   ctx.out("  xpack.security.transport.ssl.enabled: true");
@@ -250,8 +283,8 @@ function printResult(
     ctx.out(`  xpack.security.transport.ssl.certificate_authorities: [ "${plan.caFile ? "ca.crt" : `${base}.crt`}" ]`);
     if (info.passwordSet) ctx.out("and store the key's password: bin/elasticsearch-keystore add xpack.security.transport.ssl.secure_key_passphrase");
   } else {
-    ctx.out(`  xpack.security.transport.ssl.keystore.path: ${sample.filename}.p12`);
-    ctx.out(`  xpack.security.transport.ssl.truststore.path: ${sample.filename}.p12`);
+    ctx.out(`  xpack.security.transport.ssl.keystore.path: ${singleFile ?? `${sample.filename}.p12`}`);
+    ctx.out(`  xpack.security.transport.ssl.truststore.path: ${singleFile ?? `${sample.filename}.p12`}`);
     if (info.passwordSet) {
       ctx.out("and store the password: bin/elasticsearch-keystore add xpack.security.transport.ssl.keystore.secure_password");
       ctx.out("                        bin/elasticsearch-keystore add xpack.security.transport.ssl.truststore.secure_password");
@@ -267,4 +300,47 @@ function usage(flag: string, reason: string): OthernameError {
 async function loadPkcs12Writer(): Promise<import("../../instances/generate.js").Pkcs12Writer> {
   const { writePkcs12 } = await import("../../pki/pkcs12/index.js");
   return (contents, password) => writePkcs12(contents, password);
+}
+
+/** `--out NAME.p12` that exists is refused without --force, like every other output. */
+async function assertSingleFileFree(out: string, cwd: string, force: boolean): Promise<void> {
+  const { stat } = await import("node:fs/promises");
+  if (!force && (await stat(resolve(cwd, out)).catch(() => undefined))) {
+    throw new OthernameError("OUTPUT_EXISTS", `refusing to overwrite ${out}: it already exists`, { hint: "Choose another --out, or pass --force to replace it." });
+  }
+}
+
+/** The one keystore of `--out NAME.p12` (the CA is inside it as the trusted entry "ca"). */
+async function writeSingleKeystore(out: string, cwd: string, files: readonly { readonly path: string; readonly bytes: Uint8Array; readonly mode: number }[], force: boolean): Promise<{ location: string }> {
+  const { writeFileAtomic } = await import("../../io/atomic-write.js");
+  const keystore = files.find((f) => f.path.endsWith(".p12") && !f.path.startsWith("ca/"));
+  if (!keystore) throw new OthernameError("INTERNAL", "no keystore generated for --out", { kind: "internal" });
+  const target = resolve(cwd, out);
+  await writeFileAtomic(target, keystore.bytes, { mode: keystore.mode, overwrite: force });
+  return { location: target };
+}
+
+/**
+ * Self-signed node certificates have no common CA: every node must trust every other node's
+ * certificate, so the setup ships all of them to each node (one PEM bundle of the certificates).
+ */
+function printSelfSignedSetup(ctx: CommandContext, args: CertArgs, plan: Plan, sample: Plan["instances"][number]): void {
+  const certificates = plan.instances.map((i) => (args.pem ? `${i.filename}/${i.filename}.crt` : `${i.filename}/${i.filename}.p12`));
+  ctx.out("");
+  ctx.out("Self-signed: there is no CA, so each node must trust every node's own certificate.");
+  if (args.pem) {
+    ctx.out(`Collect the certificates into one file and copy it, with each node's own .crt and .key, to every node:`);
+    ctx.out(`  cat ${certificates.join(" ")} > self-signed-nodes.crt`);
+    ctx.out(`then in each node's elasticsearch.yml (${sample.name} shown):`);
+    ctx.out("  xpack.security.transport.ssl.enabled: true");
+    ctx.out("  xpack.security.transport.ssl.verification_mode: certificate");
+    ctx.out(`  xpack.security.transport.ssl.key: ${sample.filename}.key`);
+    ctx.out(`  xpack.security.transport.ssl.certificate: ${sample.filename}.crt`);
+    ctx.out('  xpack.security.transport.ssl.certificate_authorities: [ "self-signed-nodes.crt" ]');
+  } else {
+    ctx.out("Each .p12 trusts only itself: give every node a truststore holding all the nodes' certificates, e.g. with --pem and one PEM file of them all:");
+    ctx.out(`  ${ctx.io.program ?? "othername"} cert … --self-signed --pem, then cat */*.crt > self-signed-nodes.crt`);
+    ctx.out('  xpack.security.transport.ssl.certificate_authorities: [ "self-signed-nodes.crt" ]');
+  }
+  ctx.out("Adding a node later means updating that file on every node; a CA (othername ca) avoids it.");
 }
