@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Writes man/othername.1 (or --out FILE) from the built CLI's --help texts: `npm run man`, and
-// `npm pack` through prepack, so the page in the package always matches the CLI it ships with.
+// Writes man/othername.1 (or --out FILE) from the built CLI's --help texts. `npm run build` runs it
+// after tsc, so the page in the package always matches the CLI it ships with.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { Readable } from "node:stream";

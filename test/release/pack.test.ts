@@ -44,9 +44,9 @@ afterAll(() => {
 });
 
 describe("the npm package", () => {
-  it("holds the built library and CLI, the example, README and LICENSE, and nothing else", () => {
+  it("holds the built library and CLI, the example, the man page, README and LICENSE, and nothing else", () => {
     const outside = files.filter((file) => !file.startsWith("dist/"));
-    expect(outside).toEqual(["LICENSE", "README.md", "bin/othername.js", "examples/instances.yaml", "package.json"]);
+    expect(outside).toEqual(["LICENSE", "README.md", "bin/othername.js", "examples/instances.yaml", "man/othername.1", "package.json"]);
     expect(files).toContain("dist/index.js");
     expect(files).toContain("dist/index.d.ts");
     expect(files).toContain("dist/cli/main.js");
@@ -59,7 +59,7 @@ describe("the npm package", () => {
     for (const hook of ["preinstall", "install", "postinstall", "prepare"]) expect(pkg.scripts[hook], hook).toBeUndefined();
     expect(installOutput).not.toMatch(/npm warn/i);
     const installed = readdirSync(join(project, "node_modules", "othername")).sort();
-    expect(installed).toEqual(["LICENSE", "README.md", "bin", "dist", "examples", "package.json"]);
+    expect(installed).toEqual(["LICENSE", "README.md", "bin", "dist", "examples", "man", "package.json"]);
   });
 
   it("runs the README's library example through import from \"othername\"", async () => {
