@@ -39,11 +39,7 @@ export function progressReporter(ctx: CommandContext, options: { readonly enable
       if (done !== total && now - last < 50) return; // repaint at most 20 times a second
       last = now;
       shown = true;
-<<<<<<< HEAD
-      ctx.io.stderr(`\r\x1b[K[${done}/${total}] ${escapeField(name)}`);
-=======
-      ctx.io.stderr(`\r\x1b[K${progressLine(done, total, (now - started) / 1000)} ${name}`);
->>>>>>> bcc0e74 (completion (bash/zsh) and a man page generated from the --help texts, shipped in the package; Ctrl-C at a password prompt exits 130; match - ignores blank lines; progress shows rate and ETA; quickstart removes its temporary directory unless --keep)
+      ctx.io.stderr(`\r\x1b[K${progressLine(done, total, (now - started) / 1000)} ${escapeField(name)}`);
     },
     finish() {
       if (shown) ctx.io.stderr("\r\x1b[K");
