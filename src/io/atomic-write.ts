@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { link, open, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 
 /**
  * Files appear whole or not at all: the bytes go to a temporary file beside the target, are
@@ -14,7 +14,9 @@ export interface StagedFile {
 
 /** Writes `bytes` to a fresh temporary file next to `target` with `mode`. */
 export async function stageFile(target: string, bytes: Uint8Array, mode: number): Promise<StagedFile> {
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+  // A fixed-length name, not derived from the target's: a target whose name is near the file
+  // system's limit (255 bytes) must not fail here with ENAMETOOLONG.
+  const temp = join(dirname(target), `.othername-${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open(temp, "wx", mode);
   try {
     await handle.writeFile(bytes);

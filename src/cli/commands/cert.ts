@@ -92,7 +92,7 @@ async function runCert(args: CertArgs, ctx: CommandContext, jobs: number): Promi
   const { parseKeySpec } = await import("../../pki/keys.js");
   const { readInputFile } = await import("../../io/read-input.js");
   const { resolvePassword } = await import("../../io/password.js");
-  const { assertOutputsFree, writeBundle } = await import("../../io/bundle.js");
+  const { openBundleStage, writeBundle } = await import("../../io/bundle.js");
   const { loadIssuer } = await import("../ca-source.js");
   const { createAutoCa } = await import("../auto-ca.js");
   const { reportDiagnostics, progressReporter, toBundleFiles } = await import("../generation-output.js");
@@ -158,38 +158,49 @@ async function runCert(args: CertArgs, ctx: CommandContext, jobs: number): Promi
     printResult(ctx, args, effectivePlan, { dryRun: true, location: resolve(ctx.io.cwd, args.out), issuer: generateCa ? "a CA generated for this bundle" : undefined, days });
     return ExitCode.ok;
   }
-  await assertOutputsFree(effectivePlan.files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force) });
-  warnPassOnCommandLine(ctx, args.pass, "--pass");
-  warnPassOnCommandLine(ctx, args.caPass, "--ca-pass");
-  const loaded = args.selfSigned || generateCa ? undefined : await loadIssuer(args, ctx);
-  const password = await resolvePassword(
-    { file: args.passFile, env: args.passEnv, value: args.pass, ...(args.pem ? {} : { prompt: "Enter password for the node .p12 files (empty for none): " }) },
-    { ...ctx.io },
-  );
-  const autoCa = generateCa
-    ? await createAutoCa({ keySpec, subject: caSubject, notBefore: plan.notBefore, notAfter: plan.notAfter, keepKey: keepCaKey, password })
-    : undefined;
-  const issuer = loaded ?? autoCa?.issuer;
-  const pkcs12 = args.pem ? undefined : await loadPkcs12Writer();
-
-  const progress = progressReporter(ctx, { enabled: ctx.io.stderrIsTTY && !args.json && !args.quiet });
-  let result;
+  // The output's stage first: existing files, conflicts, permissions and name lengths are
+  // checked, and an unfinished output removed on Ctrl-C, before any key is generated.
+  const stage = await openBundleStage(effectivePlan.files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force) });
+  for (const note of stage.notes) ctx.note(`othername: ${note}`);
+  let written;
+  let autoCa;
+  let issuer;
+  let password;
   try {
-    result = await generateBundle({
-      plan: effectivePlan,
-      keySpec,
-      signing: issuer ? { kind: "ca", issuer } : { kind: "self-signed" },
-      jobs,
-      keyFormat: args.keyFormat,
-      password,
-      pkcs12,
-      onProgress: (done, total, name) => progress.update(done, total, name),
-    });
+    warnPassOnCommandLine(ctx, args.pass, "--pass");
+    warnPassOnCommandLine(ctx, args.caPass, "--ca-pass");
+    const loaded = args.selfSigned || generateCa ? undefined : await loadIssuer(args, ctx);
+    password = await resolvePassword(
+      { file: args.passFile, env: args.passEnv, value: args.pass, ...(args.pem ? {} : { prompt: "Enter password for the node .p12 files (empty for none): " }) },
+      { ...ctx.io },
+    );
+    autoCa = generateCa
+      ? await createAutoCa({ keySpec, subject: caSubject, notBefore: plan.notBefore, notAfter: plan.notAfter, keepKey: keepCaKey, password })
+      : undefined;
+    issuer = loaded ?? autoCa?.issuer;
+    const pkcs12 = args.pem ? undefined : await loadPkcs12Writer();
+
+    const progress = progressReporter(ctx, { enabled: ctx.io.stderrIsTTY && !args.json && !args.quiet });
+    let result;
+    try {
+      result = await generateBundle({
+        plan: effectivePlan,
+        keySpec,
+        signing: issuer ? { kind: "ca", issuer } : { kind: "self-signed" },
+        jobs,
+        keyFormat: args.keyFormat,
+        password,
+        pkcs12,
+        onProgress: (done, total, name) => progress.update(done, total, name),
+      });
+    } finally {
+      progress.finish();
+    }
+    const files = autoCa ? [...autoCa.files, ...toBundleFiles(result.files.filter((f) => f.path !== AUTO_CA_FILES.certificate))] : toBundleFiles(result.files);
+    written = await writeBundle(files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at: plan.notBefore }, stage);
   } finally {
-    progress.finish();
+    await stage.discard();
   }
-  const files = autoCa ? [...autoCa.files, ...toBundleFiles(result.files.filter((f) => f.path !== AUTO_CA_FILES.certificate))] : toBundleFiles(result.files);
-  const written = await writeBundle(files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at: plan.notBefore });
   if (autoCa && !args.json && !args.quiet) {
     ctx.note(`No CA option given: generated CA ${issuer?.certificate.subject} for this bundle (${autoCaFiles.join(", ")})${keepCaKey === "none" ? "; its key was not kept (--keep-ca-key keeps it)" : ""}.`);
   }
