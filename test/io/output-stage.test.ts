@@ -131,6 +131,15 @@ describe("file names near the limit (255 bytes per name)", () => {
     if (!out.endsWith(".zip")) expect(readdirSync(join(dir, out, name)).length).toBeGreaterThan(0);
   });
 
+  it("a name the file system refuses (ENAMETOOLONG) is found before the key is generated, leaving nothing", async () => {
+    const dir = fresh();
+    const r = await runCli(["ca", "--key", "ec:p256", "--out", `${"c".repeat(300)}.p12`, "--pass", ""], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("a file name is too long for this file system");
+    expect(r.stderr).toContain("nothing was generated");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it("a 252-character filename is refused by validation, before any key", async () => {
     const dir = fresh();
     writeFileSync(join(dir, "i.yml"), `instances:\n  - name: n1\n    filename: ${"n".repeat(252)}\n`);
