@@ -38,21 +38,18 @@ export default defineCommand<InspectArgs>({
   describe: "Show certificates, keys and names in PEM, DER or PKCS#12 files",
   builder: (yargs) =>
     passwordOptions(yargs, { purpose: "Password of PKCS#12 files and encrypted keys" })
-      // Keeps a lone "-" (stdin) among the files: yargs otherwise drops it from array positionals.
-      .parserConfiguration({ "unknown-options-as-args": true })
-      .positional("files", { type: "string", array: true, describe: "PEM, DER or PKCS#12 files (detected from content), or - for stdin" })
+      .positional("files", { type: "string", array: true, describe: "PEM, DER or PKCS#12 files (detected from content); /dev/stdin reads standard input" })
       .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })
       .example("$0 inspect node1.crt", "Show a certificate and the names Elasticsearch reads from it")
       .example("$0 inspect node1.p12 --pass-env P12_PASS --json", "Read a PKCS#12 keystore, password from $P12_PASS"),
   run: async (args, ctx) => {
     const files: { path: string; file: CryptoFile }[] = [];
     const paths = args.files.map(String);
-    const unknown = paths.find((path) => path.length > 1 && path.startsWith("-"));
-    if (paths.length === 0 || unknown !== undefined) {
-      // With "unknown-options-as-args", a mistyped option arrives here as a file name.
-      throw new OthernameError("USAGE", unknown !== undefined ? `inspect: unknown option ${unknown}` : "inspect: no file given", {
+    if (paths.length === 0) {
+      // yargs drops a lone "-" from the file list: `inspect -` lands here, never exit 0 with nothing.
+      throw new OthernameError("USAGE", "inspect: no file given (- is not read as standard input)", {
         kind: "usage",
-        hint: "Name one or more files, or - to read one from stdin (see othername inspect --help); a file named like an option can be given as ./-name.",
+        hint: "Name one or more files; to read standard input, name /dev/stdin.",
       });
     }
     for (const path of paths) {
