@@ -8,6 +8,9 @@ const relaunched = await relaunchForThreadPool(argv, fileURLToPath(import.meta.u
 if (relaunched !== undefined) {
   process.exitCode = relaunched;
 } else {
+  // Ctrl-C / SIGTERM remove unfinished output and exit 130 / 143; a relaunched child also ends with its parent.
+  const { installInterruptHandlers } = await import("../dist/io/interrupt.js");
+  installInterruptHandlers();
   const { main } = await import("../dist/cli/main.js");
   const { processIo } = await import("../dist/cli/node-io.js");
   process.exitCode = await main(argv, processIo());

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { availableParallelism } from "node:os";
+import { RELAUNCHED_BY, signalExitCode } from "../io/interrupt.js";
 
 /**
  * Key generation runs on libuv's thread pool (4 threads unless UV_THREADPOOL_SIZE says
@@ -39,13 +40,14 @@ export async function relaunchForThreadPool(argv: readonly string[], script: str
   if (size === undefined) return undefined;
   const child = spawn(process.execPath, [...process.execArgv, ...(script === undefined ? [] : [script]), ...argv], {
     stdio: "inherit",
-    env: { ...process.env, UV_THREADPOOL_SIZE: String(size) },
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(size), [RELAUNCHED_BY]: String(process.pid) },
   });
+  // The child cleans up and exits 130/143 itself (src/io/interrupt.ts); this process waits for it.
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
   process.on("SIGINT", forward);
   process.on("SIGTERM", forward);
   return new Promise((resolve) => {
-    child.on("exit", (code, signal) => resolve(code ?? (signal ? 128 + 2 : 70)));
+    child.on("exit", (code, signal) => resolve(code ?? (signal ? signalExitCode(signal) : 70)));
     child.on("error", () => resolve(undefined));
   });
 }

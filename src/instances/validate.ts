@@ -116,9 +116,10 @@ function validateInstance(
   }
   let subject: DistinguishedName | undefined;
   if (name && name.value !== "") {
-    if (name.value === "ca") {
-      // certutil reserves it for the CA's own files (`ca/ca.crt`).
-      report("reserved-name", "error", '"ca" is reserved for the certificate authority', name.at, name.path);
+    if (name.value.toLowerCase() === "ca") {
+      // certutil reserves it for the CA's own files (`ca/ca.crt`); compared ignoring case, since
+      // `CA/` and `ca/` are one directory on macOS and Windows (and when such a zip is unpacked there).
+      report("reserved-name", "error", `"${name.value}" is reserved for the certificate authority (its files are ca/ca.crt; names are compared ignoring case)`, name.at, name.path);
       ok = false;
     }
     if (name.value.includes("=")) {
@@ -138,7 +139,7 @@ function validateInstance(
     if (reason) {
       report("invalid-filename", "error", `"${filename.value}" is not a valid filename: ${reason}`, filename.at, filename.path);
       ok = false;
-    } else if (filename.value === "ca" && name?.value !== "ca") {
+    } else if (filename.value.toLowerCase() === "ca" && name?.value.toLowerCase() !== "ca") {
       report("reserved-name", "error", 'the filename "ca" is reserved for the certificate authority files', filename.at, filename.path);
       ok = false;
     }

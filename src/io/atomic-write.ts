@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { link, open, rename, unlink } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 
 /**
  * Files appear whole or not at all: the bytes go to a temporary file beside the target, are
@@ -12,14 +12,18 @@ export interface StagedFile {
   readonly temp: string;
 }
 
-/** Writes `bytes` to a fresh temporary file next to `target` with `mode`. */
-export async function stageFile(target: string, bytes: Uint8Array, mode: number): Promise<StagedFile> {
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
+/** Writes `bytes` to a fresh temporary file next to `target` with `mode` (and `owner`, when given). */
+export async function stageFile(target: string, bytes: Uint8Array, mode: number, owner?: { readonly uid: number; readonly gid: number }): Promise<StagedFile> {
+  // A fixed-length name, not derived from the target's: a target whose name is near the file
+  // system's limit (255 bytes) must not fail here with ENAMETOOLONG.
+  const temp = join(dirname(target), `.othername-${randomBytes(6).toString("hex")}.tmp`);
   const handle = await open(temp, "wx", mode);
   try {
     await handle.writeFile(bytes);
     // open() applies the umask; the mode of a key file must not depend on it.
     await handle.chmod(mode);
+    // Replacing a file must not hand it to us: keep its owner (EPERM when we may not).
+    if (owner !== undefined) await handle.chown(owner.uid, owner.gid);
     await handle.sync();
   } catch (error) {
     await handle.close().catch(() => undefined);
@@ -45,8 +49,12 @@ export async function discardStaged(staged: StagedFile): Promise<void> {
 }
 
 /** One file, atomically. */
-export async function writeFileAtomic(target: string, bytes: Uint8Array, options: { readonly mode: number; readonly overwrite: boolean }): Promise<void> {
-  const staged = await stageFile(target, bytes, options.mode);
+export async function writeFileAtomic(
+  target: string,
+  bytes: Uint8Array,
+  options: { readonly mode: number; readonly overwrite: boolean; readonly owner?: { readonly uid: number; readonly gid: number } },
+): Promise<void> {
+  const staged = await stageFile(target, bytes, options.mode, options.owner);
   try {
     await commitFile(staged, options);
   } finally {

@@ -1,13 +1,13 @@
-import { lstat, mkdir, rmdir, unlink } from "node:fs/promises";
-import { dirname, isAbsolute, join, resolve, sep } from "node:path";
+import { lstat } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { zipSync, type Zippable } from "fflate";
 import { OthernameError } from "../errors.js";
-import { commitFile, discardStaged, stageFile, writeFileAtomic, type StagedFile } from "./atomic-write.js";
+import { openStage, type OutputStage } from "./output-stage.js";
 
 /**
  * Writes a certificate bundle — a directory or a `.zip`, chosen by the output name like certutil
- * does — all or nothing: everything is staged first, then committed; any failure removes what
- * this run created, so no partial bundle is left behind.
+ * does — all or nothing, through one output stage (src/io/output-stage.ts): everything is written
+ * into a hidden staging directory, then published; a failure or an interruption leaves nothing.
  */
 export interface BundleFile {
   /** Bundle-relative, `/`-separated, e.g. `node1/node1.key`. */
@@ -38,7 +38,6 @@ export interface BundleResult {
 /** Key files and keystores: owner read/write only. */
 export const PRIVATE_FILE_MODE = 0o600;
 export const PUBLIC_FILE_MODE = 0o644;
-const DIRECTORY_MODE = 0o755;
 
 export function isZipOutput(out: string): boolean {
   return out.toLowerCase().endsWith(".zip");
@@ -46,7 +45,7 @@ export function isZipOutput(out: string): boolean {
 
 /**
  * Refuses, before any work is done, to touch existing outputs without `--force`: lists every
- * file that already exists. (The final commit re-checks atomically.)
+ * file that already exists. (The stage's checks do the same and more; publishing re-checks atomically.)
  */
 export async function assertOutputsFree(paths: readonly string[], options: Pick<BundleOptions, "out" | "cwd" | "force">): Promise<void> {
   if (options.force) return;
@@ -64,23 +63,40 @@ export async function assertOutputsFree(paths: readonly string[], options: Pick<
   }
 }
 
-export async function writeBundle(files: readonly BundleFile[], options: BundleOptions): Promise<BundleResult> {
-  for (const file of files) checkRelative(file.path);
-  await assertOutputsFree(
-    files.map((f) => f.path),
-    options,
-  );
-  const root = resolve(options.cwd, options.out);
+/**
+ * Opens the stage of a bundle (src/io/output-stage.ts) before any work: a `.zip` is one staged
+ * file, a directory a staged tree holding `paths`. Checks existing outputs, conflicts, names and
+ * permissions now; give the stage to `writeBundle` once the files exist.
+ */
+export async function openBundleStage(paths: readonly string[], options: Pick<BundleOptions, "out" | "cwd" | "force">): Promise<OutputStage> {
+  const target = resolve(options.cwd, options.out);
+  return isZipOutput(options.out)
+    ? openStage({ target, kind: "file", force: options.force, shown: options.out })
+    : openStage({ target, kind: "directory", files: paths, force: options.force, shown: options.out });
+}
+
+/**
+ * Writes and publishes the bundle: into `stage` when given (opened by `openBundleStage` with the
+ * same paths and options), else into a stage opened here. The stage is gone afterwards either way.
+ */
+export async function writeBundle(files: readonly BundleFile[], options: BundleOptions, given?: OutputStage): Promise<BundleResult> {
+  const stage =
+    given ??
+    (await openBundleStage(
+      files.map((f) => f.path),
+      options,
+    ));
   try {
     if (isZipOutput(options.out)) {
-      await mkdir(dirname(root), { recursive: true });
-      await writeFileAtomic(root, zipBundle(files, options.at), { mode: PRIVATE_FILE_MODE, overwrite: options.force });
-      return { kind: "zip", location: root, written: [root] };
+      await stage.writeFile(zipBundle(files, options.at), PRIVATE_FILE_MODE);
+      await stage.publish();
+      return { kind: "zip", location: stage.target, written: [stage.target] };
     }
-    const written = await writeDirectory(root, files, options.force);
-    return { kind: "directory", location: root, written };
-  } catch (error) {
-    throw asWriteError(error, options.out);
+    await stage.write(files);
+    await stage.publish();
+    return { kind: "directory", location: stage.target, written: files.map((f) => join(stage.target, ...f.path.split("/"))) };
+  } finally {
+    await stage.discard();
   }
 }
 
@@ -93,65 +109,6 @@ function zipBundle(files: readonly BundleFile[], at: Date): Uint8Array {
   return zipSync(tree);
 }
 
-async function writeDirectory(root: string, files: readonly BundleFile[], force: boolean): Promise<string[]> {
-  const createdDirectories: string[] = [];
-  const staged: StagedFile[] = [];
-  const committed: string[] = [];
-  try {
-    const targets = files.map((file) => join(root, ...file.path.split("/")));
-    for (const directory of new Set(targets.map((t) => dirname(t)))) await makeDirectories(directory, createdDirectories);
-    // Many small files: keep several in flight on the libuv pool instead of one at a time.
-    await inBatches(files, async (file, index) => {
-      staged[index] = await stageFile(targets[index]!, file.bytes, file.mode);
-    });
-    await inBatches(staged, async (item) => {
-      await commitFile(item, { overwrite: force });
-      committed.push(item.target);
-    });
-    return targets;
-  } catch (error) {
-    // Roll back: temporaries, files this run created (never pre-existing ones), then new directories.
-    await Promise.all(staged.filter(Boolean).map(discardStaged));
-    if (!force) await Promise.all(committed.map((path) => unlink(path).catch(() => undefined)));
-    for (const directory of createdDirectories.reverse()) await rmdir(directory).catch(() => undefined);
-    throw error;
-  }
-}
-
-const WRITES_IN_FLIGHT = 32;
-
-/** Runs `task` over `items` with at most WRITES_IN_FLIGHT at once; waits for all started tasks before rethrowing. */
-async function inBatches<T>(items: readonly T[], task: (item: T, index: number) => Promise<void>): Promise<void> {
-  for (let start = 0; start < items.length; start += WRITES_IN_FLIGHT) {
-    const results = await Promise.allSettled(items.slice(start, start + WRITES_IN_FLIGHT).map((item, k) => task(item, start + k)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
-    if (failed) throw failed.reason;
-  }
-}
-
-/** mkdir -p that records each directory it creates, for rollback. */
-async function makeDirectories(directory: string, created: string[]): Promise<void> {
-  const missing: string[] = [];
-  let current = directory;
-  while (!(await exists(current))) {
-    missing.unshift(current);
-    const parent = dirname(current);
-    if (parent === current) break;
-    current = parent;
-  }
-  for (const path of missing) {
-    await mkdir(path, { mode: DIRECTORY_MODE });
-    created.push(path);
-  }
-}
-
-function checkRelative(path: string): void {
-  const parts = path.split("/");
-  if (isAbsolute(path) || path.includes("\\") || path.includes(sep + sep) || parts.some((p) => p === "" || p === "." || p === "..")) {
-    throw new OthernameError("BUNDLE_PATH_INVALID", `cannot write bundle entry ${path}: not a plain relative path`, { kind: "internal" });
-  }
-}
-
 async function exists(path: string): Promise<boolean> {
   try {
     await lstat(path);
@@ -161,22 +118,4 @@ async function exists(path: string): Promise<boolean> {
     if (code === "ENOENT" || code === "ENOTDIR") return false;
     throw error;
   }
-}
-
-function asWriteError(error: unknown, out: string): OthernameError {
-  if (error instanceof OthernameError) return error;
-  const code = (error as NodeJS.ErrnoException).code ?? "";
-  const path = (error as NodeJS.ErrnoException).path ?? out;
-  const reasons: Record<string, string> = {
-    EEXIST: "a file appeared there while writing",
-    EACCES: "permission denied",
-    EPERM: "permission denied",
-    ENOTDIR: "a path component is a file, not a directory",
-    ENOSPC: "no space left on the device",
-    EROFS: "the file system is read-only",
-  };
-  return new OthernameError("OUTPUT_WRITE_FAILED", `cannot write ${out}: ${reasons[code] ?? (code || String(error))} (${path}); nothing was left behind`, {
-    hint: code === "EEXIST" ? "Run again, or pass --force to replace existing files." : "Check the --out path and its permissions.",
-    cause: error,
-  });
 }

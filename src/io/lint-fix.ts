@@ -1,4 +1,4 @@
-import { readdir, stat } from "node:fs/promises";
+import { readdir, realpath, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { OthernameError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
@@ -9,20 +9,23 @@ import { readInputFile } from "./read-input.js";
  * permissions) and listing the files of a `--certs` directory.
  */
 
-/** Replaces `path` with `text` atomically (temp file + rename), keeping the file's mode. */
+/**
+ * Replaces `path` with `text` atomically (temp file + rename), keeping the file's mode and owner.
+ * A symbolic link is written through: its target gets the new text and the link stays a link
+ * (renaming over the link itself would turn it into a plain file).
+ */
 export async function writeFixedFile(path: string, cwd: string, text: string): Promise<void> {
   const full = resolve(cwd, path);
-  let mode = 0o644;
   try {
-    mode = (await stat(full)).mode & 0o7777;
-  } catch {
-    // The file was just read; if it vanished meanwhile, write it with the usual mode.
-  }
-  try {
-    await writeFileAtomic(full, new TextEncoder().encode(text), { mode, overwrite: true });
+    const target = await realpath(full);
+    const info = await stat(target);
+    const owner = { uid: info.uid, gid: info.gid };
+    const same = typeof process.getuid === "function" && process.getuid() === info.uid && process.getgid?.() === info.gid;
+    await writeFileAtomic(target, new TextEncoder().encode(text), { mode: info.mode & 0o7777, overwrite: true, ...(same ? {} : { owner }) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? String(error);
-    throw new OthernameError("FILE_UNWRITABLE", `cannot write fixed file ${path}: ${code}`, {
+    const reason = code === "EPERM" ? "its owner or group could not be kept (only its owner or root can write it in place)" : code;
+    throw new OthernameError("FILE_UNWRITABLE", `cannot write fixed file ${path}: ${reason}`, {
       hint: "Check that the directory is writable; the original file is unchanged.",
       cause: error,
     });

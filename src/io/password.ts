@@ -1,7 +1,10 @@
-import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { Readable } from "node:stream";
 import { OthernameError } from "../errors.js";
+import { readBounded } from "./read-input.js";
+
+/** A password file holds one line; more than this is not a password file. */
+export const MAX_PASSWORD_FILE_BYTES = 64 * 1024;
 
 /** The part of the process a password lookup may touch; the CLI's io satisfies it. */
 export interface PasswordIo {
@@ -36,8 +39,16 @@ export async function resolvePassword(sources: PasswordSources, io: PasswordIo):
     const path = resolve(io.cwd, sources.file);
     let text: string;
     try {
-      text = passwordFileText(await readFile(path));
+      // Bounded while reading: `--pass-file /dev/zero` must not grow without end.
+      const read = await readBounded(path, MAX_PASSWORD_FILE_BYTES);
+      if (read.tooLarge) {
+        throw new OthernameError("PASSWORD_FILE_TOO_LARGE", `cannot read password file ${sources.file} (${flags.file}): it is larger than ${MAX_PASSWORD_FILE_BYTES} bytes`, {
+          hint: "Give a file whose first line is the password.",
+        });
+      }
+      text = passwordFileText(Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength));
     } catch (error) {
+      if (error instanceof OthernameError) throw error;
       throw new OthernameError("PASSWORD_FILE_UNREADABLE", `cannot read password file ${sources.file} (${flags.file}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
         hint: "Give a readable file whose first line is the password.",
         cause: error,

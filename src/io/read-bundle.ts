@@ -1,7 +1,8 @@
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import { extname, join, relative, resolve } from "node:path";
 import { unzipSync } from "fflate";
 import { OthernameError } from "../errors.js";
+import { readBounded } from "./read-input.js";
 
 /**
  * Reads the certificate files of a bundle written by `othername cert` (or elasticsearch-certutil):
@@ -16,10 +17,16 @@ export interface BundleEntry {
 
 /** File kinds that can carry node certificates. */
 const CERTIFICATE_EXTENSIONS = new Set([".crt", ".pem", ".cer", ".p12", ".pfx"]);
-/** Bounds for hostile or mistaken input: a real bundle has a few files of a few kilobytes. */
-const MAX_ENTRIES = 10_000;
-const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
-const MAX_TOTAL_BYTES = 256 * 1024 * 1024;
+/**
+ * Bounds for hostile or mistaken input: a real bundle has a few files of a few kilobytes. Byte
+ * limits are enforced while reading (a sparse file's `stat` size says nothing about the work).
+ */
+export const MAX_BUNDLE_ENTRIES = 10_000;
+const MAX_ENTRIES = MAX_BUNDLE_ENTRIES;
+export const MAX_BUNDLE_ENTRY_BYTES = 1024 * 1024;
+const MAX_ENTRY_BYTES = MAX_BUNDLE_ENTRY_BYTES;
+export const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
+const MAX_TOTAL_BYTES = MAX_BUNDLE_BYTES;
 const MAX_DEPTH = 6;
 
 export async function readCertificateBundle(path: string, cwd: string): Promise<BundleEntry[]> {
@@ -30,7 +37,7 @@ export async function readCertificateBundle(path: string, cwd: string): Promise<
   } catch (error) {
     throw unreadable(path, error);
   }
-  const entries = info.isDirectory() ? await readDirectory(full, path) : await readZip(full, path, info.size);
+  const entries = info.isDirectory() ? await readDirectory(full, path) : await readZip(full, path);
   if (entries.length === 0) {
     throw new OthernameError("BUNDLE_EMPTY", `cannot read bundle ${path} (--from-bundle): it holds no .crt, .pem or .p12 file`, {
       hint: "Give the directory or .zip written by `othername cert --out`.",
@@ -56,8 +63,11 @@ async function readDirectory(root: string, shown: string): Promise<BundleEntry[]
       if (entry.isDirectory()) await walk(child, depth + 1);
       else if (entry.isFile() && CERTIFICATE_EXTENSIONS.has(extname(entry.name).toLowerCase())) {
         if (entries.length >= MAX_ENTRIES) throw tooLarge(shown, `more than ${MAX_ENTRIES} certificate files`);
-        const bytes = new Uint8Array(await readFile(child));
-        if (bytes.length > MAX_ENTRY_BYTES) throw tooLarge(shown, `${relative(root, child)} is ${bytes.length} bytes`);
+        const read = await readBounded(child, MAX_ENTRY_BYTES).catch((error: unknown) => {
+          throw unreadable(shown, error);
+        });
+        if (read.tooLarge) throw tooLarge(shown, `${relative(root, child)} is larger than ${MAX_ENTRY_BYTES} bytes`);
+        const { bytes } = read;
         total += bytes.length;
         if (total > MAX_TOTAL_BYTES) throw tooLarge(shown, `more than ${MAX_TOTAL_BYTES} bytes of certificates`);
         entries.push({ path: relative(root, child).split(/[\\/]/).join("/"), bytes });
@@ -68,17 +78,19 @@ async function readDirectory(root: string, shown: string): Promise<BundleEntry[]
   return entries;
 }
 
-async function readZip(full: string, shown: string, size: number): Promise<BundleEntry[]> {
+async function readZip(full: string, shown: string): Promise<BundleEntry[]> {
   if (!shown.toLowerCase().endsWith(".zip")) {
     throw new OthernameError("BUNDLE_NOT_SUPPORTED", `cannot read bundle ${shown} (--from-bundle): not a directory or a .zip file`, {
       hint: "Give the directory or .zip written by `othername cert --out`.",
     });
   }
-  if (size > MAX_TOTAL_BYTES) throw tooLarge(shown, `${size} bytes`);
   let bytes: Uint8Array;
   try {
-    bytes = new Uint8Array(await readFile(full));
+    const read = await readBounded(full, MAX_TOTAL_BYTES);
+    if (read.tooLarge) throw tooLarge(shown, `larger than ${MAX_TOTAL_BYTES} bytes`);
+    bytes = read.bytes;
   } catch (error) {
+    if (error instanceof OthernameError) throw error;
     throw unreadable(shown, error);
   }
   let files: Record<string, Uint8Array>;

@@ -141,7 +141,7 @@ describe("othername ca + cert (PEM, EC P-256)", () => {
     expect(existsSync(join(dir, "mismatch"))).toBe(false);
   });
 
-  it("leaves no partial bundle behind when a write fails midway", async () => {
+  it("finds a file where a directory must go before generating anything, and leaves nothing behind", async () => {
     // node2/ cannot be created: a plain file already has that name. ca/ and node1/ come first.
     const out = join(dir, "partial");
     const { mkdirSync } = await import("node:fs");
@@ -149,7 +149,7 @@ describe("othername ca + cert (PEM, EC P-256)", () => {
     writeFileSync(join(out, "node2"), "in the way");
     const r = await runCli(["cert", "--in", "instances.yml", "--ca-cert", "ca/ca.crt", "--ca-key", "ca/ca.key", "--pem", "--key", "ec:p256", "--out", "partial"], { cwd: dir });
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain("nothing was left behind");
+    expect(r.stderr).toContain("partial/node2 is a file where a directory must go; nothing was generated or changed");
     expect(readdirSync(out)).toEqual(["node2"]);
   });
 

@@ -48,6 +48,9 @@ describe("parseInstances: every rule, with its position", () => {
     { rule: "unknown-key", severity: "error", yaml: "clusters: x\ninstances:\n  - name: a\n", line: 1, column: 1, path: "clusters" },
     { rule: "missing-name", severity: "error", yaml: "instances:\n  - dns: a.local\n", line: 2, column: 5, path: "instances[0].name" },
     { rule: "reserved-name", severity: "error", yaml: "instances:\n  - name: ca\n", line: 2, column: 11, path: "instances[0].name" },
+    // CA/ and ca/ are one directory on macOS and Windows (and when the zip is unpacked there).
+    { rule: "reserved-name", severity: "error", yaml: "instances:\n  - name: CA\n", line: 2, column: 11, path: "instances[0].name" },
+    { rule: "reserved-name", severity: "error", yaml: "instances:\n  - name: node1\n    filename: Ca\n", line: 3, column: 15, path: "instances[0].filename" },
     { rule: "invalid-filename", severity: "error", yaml: "instances:\n  - name: a\n    filename: a/b\n", line: 3, column: 15, path: "instances[0].filename" },
     { rule: "invalid-filename", severity: "error", yaml: "instances:\n  - name: .hidden\n", line: 2, column: 11, path: "instances[0].name" },
     { rule: "invalid-filename", severity: "error", yaml: `instances:\n  - name: a\n    filename: ${"x".repeat(252)}\n`, line: 3, column: 15, path: "instances[0].filename" },

@@ -45,8 +45,8 @@ export default defineCommand<CaArgs>({
     const { parseCertificate } = await import("../../pki/certificate.js");
     const { encodePem } = await import("../../pki/pem.js");
     const { resolvePassword } = await import("../../io/password.js");
-    const { PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, assertOutputsFree, writeBundle } = await import("../../io/bundle.js");
-    const { writeFileAtomic } = await import("../../io/atomic-write.js");
+    const { PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, openBundleStage, writeBundle } = await import("../../io/bundle.js");
+    const { openStage } = await import("../../io/output-stage.js");
     const { stat } = await import("node:fs/promises");
 
     wholeNumberOption("--days", args.days, { min: 1, max: 36500, unit: "days", command: "ca" });
@@ -84,10 +84,6 @@ export default defineCommand<CaArgs>({
     // Before the key exists: an --out that cannot be written is a mistake of the command line.
     await assertOutputWritable(args.pem ? args.out : p12Path, { cwd: ctx.io.cwd, flag: "--out", kind: args.pem && !isZip ? "directory" : "file" });
     const pemFiles = ["ca/ca.crt", "ca/ca.key"];
-    if (args.pem) await assertOutputsFree(pemFiles, { out: args.out, cwd: ctx.io.cwd, force });
-    if (!args.pem && !force && (await stat(resolve(ctx.io.cwd, p12Path)).catch(() => undefined))) {
-      throw new OthernameError("OUTPUT_EXISTS", `refusing to overwrite ${p12Path}: it already exists`, { hint: "Choose another --out, or pass --force to replace it." });
-    }
     warnPassOnCommandLine(ctx, args.pass, "--pass");
     const password = await resolvePassword(
       { file: args.passFile, env: args.passEnv, value: args.pass, prompt: `Enter password for ${args.pem ? "ca/ca.key" : p12Path} (empty for none): ` },
@@ -103,30 +99,37 @@ export default defineCommand<CaArgs>({
     if (args.password === false && password !== undefined && password !== "") {
       throw new OthernameError("USAGE", "conflicting options: --no-password, and a password was given", { kind: "usage", hint: "Keep one of them." });
     }
-
+    // Checked and staged before the key is generated (src/io/output-stage.ts).
+    const stage = args.pem
+      ? await openBundleStage(pemFiles, { out: args.out, cwd: ctx.io.cwd, force })
+      : await openStage({ target: resolve(ctx.io.cwd, p12Path), kind: "file", force, shown: p12Path });
+    for (const note of stage.notes) ctx.note(`othername: ${note}`);
     const at = ctx.io.now();
-    const key = await generateKey(keySpec);
-    const der = await createCaCertificate({ key, subject, notBefore: at, notAfter: new Date(at.getTime() + args.days * 86_400_000) });
-    const certificate = parseCertificate(der);
     let files: string[];
-    if (args.pem) {
-      const written = await writeBundle(
-        [
-          { path: "ca/ca.crt", bytes: new TextEncoder().encode(encodePem("CERTIFICATE", der)), mode: PUBLIC_FILE_MODE },
-          { path: "ca/ca.key", bytes: new TextEncoder().encode(exportPrivateKeyPem(key, { format: "pkcs8", password: password === "" ? undefined : password })), mode: PRIVATE_FILE_MODE },
-        ],
-        { out: args.out, cwd: ctx.io.cwd, force, at },
-      );
-      files = written.kind === "zip" ? [written.location] : [...written.written];
-    } else {
-      const { writePkcs12 } = await import("../../pki/pkcs12/index.js");
-      // certutil: one key entry, alias "ca", holding the CA certificate.
-      const p12 = await writePkcs12({ key: { pkcs8: key.pkcs8, certificate: der, alias: "ca" } }, password ?? "");
-      const target = resolve(ctx.io.cwd, p12Path);
-      await writeFileAtomic(target, p12, { mode: PRIVATE_FILE_MODE, overwrite: force }).catch((error: NodeJS.ErrnoException) => {
-        throw new OthernameError("OUTPUT_WRITE_FAILED", `cannot write ${p12Path}: ${error.code ?? String(error)}`, { hint: "Check the --out path and its permissions.", cause: error });
-      });
-      files = [target];
+    let certificate;
+    try {
+      const key = await generateKey(keySpec);
+      const der = await createCaCertificate({ key, subject, notBefore: at, notAfter: new Date(at.getTime() + args.days * 86_400_000) });
+      certificate = parseCertificate(der);
+      if (args.pem) {
+        const written = await writeBundle(
+          [
+            { path: "ca/ca.crt", bytes: new TextEncoder().encode(encodePem("CERTIFICATE", der)), mode: PUBLIC_FILE_MODE },
+            { path: "ca/ca.key", bytes: new TextEncoder().encode(exportPrivateKeyPem(key, { format: "pkcs8", password: password === "" ? undefined : password })), mode: PRIVATE_FILE_MODE },
+          ],
+          { out: args.out, cwd: ctx.io.cwd, force, at },
+          stage,
+        );
+        files = written.kind === "zip" ? [written.location] : [...written.written];
+      } else {
+        const { writePkcs12 } = await import("../../pki/pkcs12/index.js");
+        // certutil: one key entry, alias "ca", holding the CA certificate.
+        const p12 = await writePkcs12({ key: { pkcs8: key.pkcs8, certificate: der, alias: "ca" } }, password ?? "");
+        await stage.writeFile(p12, PRIVATE_FILE_MODE);
+        files = await stage.publish();
+      }
+    } finally {
+      await stage.discard();
     }
     if (args.json) {
       ctx.json({ files, subject: certificate.subject, serial: certificate.serialHex, notBefore: certificate.notBefore.toISOString(), notAfter: certificate.notAfter.toISOString(), sha256: certificate.sha256 });

@@ -1,4 +1,5 @@
 import { basename, resolve } from "node:path";
+import type { OutputStage } from "../../io/output-stage.js";
 import { defineCommand } from "../command.js";
 import { passwordOptions } from "../password-options.js";
 import type { CommandContext } from "../context.js";
@@ -95,7 +96,8 @@ async function runCert(args: CertArgs, ctx: CommandContext, jobs: number): Promi
   const { parseKeySpec } = await import("../../pki/keys.js");
   const { readInputFile } = await import("../../io/read-input.js");
   const { resolvePassword } = await import("../../io/password.js");
-  const { assertOutputsFree, writeBundle } = await import("../../io/bundle.js");
+  const { openBundleStage, writeBundle } = await import("../../io/bundle.js");
+  const { openStage } = await import("../../io/output-stage.js");
   const { loadIssuer } = await import("../ca-source.js");
   const { createAutoCa } = await import("../auto-ca.js");
   const { reportDiagnostics, progressReporter, toBundleFiles } = await import("../generation-output.js");
@@ -178,45 +180,57 @@ async function runCert(args: CertArgs, ctx: CommandContext, jobs: number): Promi
     printResult(ctx, args, effectivePlan, { dryRun: true, location: resolve(ctx.io.cwd, args.out), issuer: by, days });
     return ExitCode.ok;
   }
-  if (singleP12) await assertSingleFileFree(args.out, ctx.io.cwd, Boolean(args.force));
-  else await assertOutputsFree(effectivePlan.files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force) });
-  const password = await resolvePassword(
-    { file: args.passFile, env: args.passEnv, value: args.pass, ...(args.pem ? {} : { prompt: "Enter password for the node .p12 files (empty for none): " }) },
-    { ...ctx.io },
-  );
-  if (keepCaKey !== "none" && password === undefined && args.password !== false) {
-    // A CA key is never written unencrypted by accident (as `othername ca`).
-    throw new OthernameError("CA_PASSWORD_MISSING", "refusing to write the generated CA key unencrypted (--keep-ca-key): no password was given", {
-      kind: "usage",
-      hint: "Give --pass-file FILE or --pass-env VAR (it protects the node keys and the CA key), or --no-password to write them unencrypted on purpose.",
-    });
-  }
-  const autoCa = generateCa
-    ? await createAutoCa({ keySpec, subject: caSubject, notBefore: plan.notBefore, notAfter: plan.notAfter, keepKey: keepCaKey, password })
-    : undefined;
-  const issuer = loaded ?? autoCa?.issuer;
-  const pkcs12 = args.pem ? undefined : await loadPkcs12Writer();
-
-  const progress = progressReporter(ctx, { enabled: ctx.io.stderrIsTTY && !args.json && !args.quiet });
-  let result;
+  // The output's stage first: existing files, conflicts, permissions and name lengths are
+  // checked, and an unfinished output removed on Ctrl-C, before any key is generated.
+  const stage = singleP12
+    ? await openStage({ target: resolve(ctx.io.cwd, args.out), kind: "file", force: Boolean(args.force), shown: args.out })
+    : await openBundleStage(effectivePlan.files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force) });
+  for (const note of stage.notes) ctx.note(`othername: ${note}`);
+  let written;
+  let autoCa;
+  let issuer;
+  let password;
   try {
-    result = await generateBundle({
-      plan: effectivePlan,
-      keySpec,
-      signing: issuer ? { kind: "ca", issuer } : { kind: "self-signed" },
-      jobs,
-      keyFormat: args.keyFormat,
-      password,
-      pkcs12,
-      onProgress: (done, total, name) => progress.update(done, total, name),
-    });
+    password = await resolvePassword(
+      { file: args.passFile, env: args.passEnv, value: args.pass, ...(args.pem ? {} : { prompt: "Enter password for the node .p12 files (empty for none): " }) },
+      { ...ctx.io },
+    );
+    if (keepCaKey !== "none" && password === undefined && args.password !== false) {
+      // A CA key is never written unencrypted by accident (as `othername ca`).
+      throw new OthernameError("CA_PASSWORD_MISSING", "refusing to write the generated CA key unencrypted (--keep-ca-key): no password was given", {
+        kind: "usage",
+        hint: "Give --pass-file FILE or --pass-env VAR (it protects the node keys and the CA key), or --no-password to write them unencrypted on purpose.",
+      });
+    }
+    autoCa = generateCa
+      ? await createAutoCa({ keySpec, subject: caSubject, notBefore: plan.notBefore, notAfter: plan.notAfter, keepKey: keepCaKey, password })
+      : undefined;
+    issuer = loaded ?? autoCa?.issuer;
+    const pkcs12 = args.pem ? undefined : await loadPkcs12Writer();
+
+    const progress = progressReporter(ctx, { enabled: ctx.io.stderrIsTTY && !args.json && !args.quiet });
+    let result;
+    try {
+      result = await generateBundle({
+        plan: effectivePlan,
+        keySpec,
+        signing: issuer ? { kind: "ca", issuer } : { kind: "self-signed" },
+        jobs,
+        keyFormat: args.keyFormat,
+        password,
+        pkcs12,
+        onProgress: (done, total, name) => progress.update(done, total, name),
+      });
+    } finally {
+      progress.finish();
+    }
+    const files = autoCa ? [...autoCa.files, ...toBundleFiles(result.files.filter((f) => f.path !== AUTO_CA_FILES.certificate))] : toBundleFiles(result.files);
+    written = singleP12
+      ? await writeSingleKeystore(files, stage)
+      : await writeBundle(files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at: plan.notBefore }, stage);
   } finally {
-    progress.finish();
+    await stage.discard();
   }
-  const files = autoCa ? [...autoCa.files, ...toBundleFiles(result.files.filter((f) => f.path !== AUTO_CA_FILES.certificate))] : toBundleFiles(result.files);
-  const written = singleP12
-    ? await writeSingleKeystore(args.out, ctx.io.cwd, files, Boolean(args.force))
-    : await writeBundle(files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at: plan.notBefore });
   if (autoCa && !args.json && !args.quiet) {
     ctx.note(`No CA option given: generated CA ${issuer?.certificate.subject} for this bundle (${autoCaFiles.join(", ")})${keepCaKey === "none" ? "; its key was not kept (--keep-ca-key keeps it)" : ""}.`);
   }
@@ -303,21 +317,13 @@ async function loadPkcs12Writer(): Promise<import("../../instances/generate.js")
 }
 
 /** `--out NAME.p12` that exists is refused without --force, like every other output. */
-async function assertSingleFileFree(out: string, cwd: string, force: boolean): Promise<void> {
-  const { stat } = await import("node:fs/promises");
-  if (!force && (await stat(resolve(cwd, out)).catch(() => undefined))) {
-    throw new OthernameError("OUTPUT_EXISTS", `refusing to overwrite ${out}: it already exists`, { hint: "Choose another --out, or pass --force to replace it." });
-  }
-}
-
-/** The one keystore of `--out NAME.p12` (the CA is inside it as the trusted entry "ca"). */
-async function writeSingleKeystore(out: string, cwd: string, files: readonly { readonly path: string; readonly bytes: Uint8Array; readonly mode: number }[], force: boolean): Promise<{ location: string }> {
-  const { writeFileAtomic } = await import("../../io/atomic-write.js");
+/** The one keystore of `--out NAME.p12` (the CA is inside it as the trusted entry "ca"), published through its stage. */
+async function writeSingleKeystore(files: readonly { readonly path: string; readonly bytes: Uint8Array; readonly mode: number }[], stage: OutputStage): Promise<{ location: string }> {
   const keystore = files.find((f) => f.path.endsWith(".p12") && !f.path.startsWith("ca/"));
   if (!keystore) throw new OthernameError("INTERNAL", "no keystore generated for --out", { kind: "internal" });
-  const target = resolve(cwd, out);
-  await writeFileAtomic(target, keystore.bytes, { mode: keystore.mode, overwrite: force });
-  return { location: target };
+  await stage.writeFile(keystore.bytes, keystore.mode);
+  await stage.publish();
+  return { location: stage.target };
 }
 
 /**

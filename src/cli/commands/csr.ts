@@ -40,7 +40,7 @@ export default defineCommand<CsrArgs>({
     const { parseKeySpec } = await import("../../pki/keys.js");
     const { readInputFile } = await import("../../io/read-input.js");
     const { resolvePassword } = await import("../../io/password.js");
-    const { assertOutputsFree, writeBundle } = await import("../../io/bundle.js");
+    const { openBundleStage, writeBundle } = await import("../../io/bundle.js");
     const { reportDiagnostics, toBundleFiles } = await import("../generation-output.js");
 
     const keySpec = parseKeySpec(keyText(args));
@@ -50,12 +50,19 @@ export default defineCommand<CsrArgs>({
     if (!parsed.ok) return ExitCode.input;
     const at = ctx.io.now();
     const plan = planGeneration(parsed.spec, { kind: "csr", at, days: 1 });
-    await assertOutputsFree(plan.files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force) });
-    const csr = await loadCsrWriter();
-    warnPassOnCommandLine(ctx, args.pass, "--pass");
-    const password = await resolvePassword({ file: args.passFile, env: args.passEnv, value: args.pass }, { ...ctx.io });
-    const result = await generateBundle({ plan, keySpec, signing: { kind: "none" }, jobs, keyFormat: "pkcs8", password, csr });
-    const written = await writeBundle(toBundleFiles(result.files), { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at });
+    // Checked and staged before any key is generated (src/io/output-stage.ts).
+    const stage = await openBundleStage(plan.files, { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force) });
+    for (const note of stage.notes) ctx.note(`othername: ${note}`);
+    let written;
+    try {
+      const csr = await loadCsrWriter();
+      warnPassOnCommandLine(ctx, args.pass, "--pass");
+      const password = await resolvePassword({ file: args.passFile, env: args.passEnv, value: args.pass }, { ...ctx.io });
+      const result = await generateBundle({ plan, keySpec, signing: { kind: "none" }, jobs, keyFormat: "pkcs8", password, csr });
+      written = await writeBundle(toBundleFiles(result.files), { out: args.out, cwd: ctx.io.cwd, force: Boolean(args.force), at }, stage);
+    } finally {
+      await stage.discard();
+    }
     if (args.json) {
       ctx.json({
         out: written.location,

@@ -1,4 +1,4 @@
-import { ExitCode } from "../../errors.js";
+import { ExitCode, OthernameError } from "../../errors.js";
 import type { Certificate } from "../../pki/certificate.js";
 import { toHex } from "../../pki/der.js";
 import type { EncryptionInfo, MacInfo } from "../../pki/pkcs12/index.js";
@@ -38,14 +38,22 @@ export default defineCommand<InspectArgs>({
   describe: "Show certificates, keys and names in PEM, DER or PKCS#12 files",
   builder: (yargs) =>
     passwordOptions(yargs, { purpose: "Password of PKCS#12 files and encrypted keys" })
-      .positional("files", { type: "string", array: true, describe: "PEM, DER or PKCS#12 files (detected from content)" })
+      .positional("files", { type: "string", array: true, describe: "PEM, DER or PKCS#12 files (detected from content); /dev/stdin reads standard input" })
       .option("json", { type: "boolean", default: false, describe: "Print one JSON document" })
       .example("$0 inspect node1.crt", "Show a certificate and the names Elasticsearch reads from it")
       .example("$0 inspect node1.p12 --pass-env P12_PASS --json", "Read a PKCS#12 keystore, password from $P12_PASS"),
   run: async (args, ctx) => {
     const files: { path: string; file: CryptoFile }[] = [];
-    for (const path of args.files) {
-      const bytes = await readInputFile(path, ctx.io.cwd);
+    const paths = args.files.map(String);
+    if (paths.length === 0) {
+      // yargs drops a lone "-" from the file list: `inspect -` lands here, never exit 0 with nothing.
+      throw new OthernameError("USAGE", "inspect: no file given (- is not read as standard input)", {
+        kind: "usage",
+        hint: "Name one or more files; to read standard input, name /dev/stdin.",
+      });
+    }
+    for (const path of paths) {
+      const bytes = await readInputFile(path, ctx.io.cwd, "file", { stdin: ctx.io.stdin });
       files.push({ path, file: await readWithPassword(path, args, ctx, (password) => readCryptoFile(bytes, { source: path, password })) });
     }
     const now = ctx.io.now();

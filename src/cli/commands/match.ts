@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { ExitCode, OthernameError } from "../../errors.js";
-import { readInputFile } from "../../io/read-input.js";
+import { MAX_INPUT_BYTES, readInputFile, readStreamBounded, tooLarge } from "../../io/read-input.js";
 import { loadTrustRestrictions, type TrustRestrictionsLoad } from "../../trust/restrictions.js";
 import { defineCommand } from "../command.js";
 import type { CommandContext } from "../context.js";
@@ -90,10 +90,10 @@ async function namesFrom(args: MatchArgs, stdin: Readable): Promise<string[]> {
       names.push(name);
       continue;
     }
-    let text = "";
-    const decoder = new TextDecoder("utf-8");
-    for await (const chunk of stdin) text += typeof chunk === "string" ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
-    text += decoder.decode();
+    // Bounded while reading: a huge or endless stdin stops at MAX_INPUT_BYTES (exit 3).
+    const read = await readStreamBounded(stdin, MAX_INPUT_BYTES);
+    if (read.tooLarge) throw tooLarge("names from", "standard input (-)");
+    const text = new TextDecoder("utf-8").decode(read.bytes);
     const lines = text.split("\n").map((line) => (line.endsWith("\r") ? line.slice(0, -1) : line));
     // Blank lines (a trailing newline, a paragraph gap in a pasted list) are not names.
     names.push(...lines.filter((line) => line.trim() !== ""));
