@@ -51,7 +51,7 @@ describe("byte caps on every read, enforced while reading", () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "othername-limits-"));
-    const ca = await runCli(["ca", "--pem", "--key", "ec:p256", "--out", "."], { cwd: dir });
+    const ca = await runCli(["ca", "--pem", "--no-password", "--key", "ec:p256", "--out", "."], { cwd: dir });
     expect(ca.code, ca.stderr).toBe(0);
     writeFileSync(join(dir, "trust.yml"), 'trust.subject_name: ["*.node.abc.cluster.s1"]\n');
     baseline = measure(dir, ["inspect", "ca/ca.crt"]);
