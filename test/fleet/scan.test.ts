@@ -41,7 +41,7 @@ interface ScanJson {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "othername-scan-"));
-  expect((await cli(["ca", "--pem", "--out", ".", "--key", "ec:p256", "--days", "365"])).code).toBe(0);
+  expect((await cli(["ca", "--pem", "--no-password", "--out", ".", "--key", "ec:p256", "--days", "365"])).code).toBe(0);
   await nodes("expired", 10);
   await nodes("expiring", 50);
   await nodes("healthy", 300);
