@@ -67,7 +67,7 @@ const RETRYABLE_PUT = new Set([429, 503]);
  *
  * @example
  * ```ts
- * const client = new EceClient({ url: "https://ece:12443", auth: { kind: "apiKey", apiKey: process.env.ECE_API_KEY! } });
+ * const client = new EceClient({ url: "https://ece:12443", auth: { kind: "apiKey", apiKey } });
  * const { deployment, version } = await client.getDeployment("a1b2c3d4e5f6");
  * ```
  */

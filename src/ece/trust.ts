@@ -212,7 +212,7 @@ const WILDCARD = /[*?]|^\/.*\/$/;
  * @example
  * ```ts
  * const valid = validateDirectTrust({ name: "x", certificates: [{ pem }], trust_all: false });
- * if (!valid.ok) console.error(valid.failures);
+ * const failures = valid.ok ? [] : valid.failures;
  * ```
  */
 export function validateDirectTrust(entry: DirectTrustRequest | DirectTrustRelationship): TrustValidation {
@@ -305,7 +305,7 @@ export interface TrustDiff {
  * @returns Added, removed, changed and unchanged entries.
  * @example
  * ```ts
- * console.log(formatTrustDiff(diffTrust(current, upsertDirectTrust(current, entry).trust)).join("\n"));
+ * const text = formatTrustDiff(diffTrust(current, upsertDirectTrust(current, entry).trust)).join("\n");
  * ```
  */
 export function diffTrust(before: TrustSettings, after: TrustSettings): TrustDiff {
@@ -398,7 +398,7 @@ function describeValue(field: string, value: unknown): string {
  * @returns The lines to show before asking for confirmation.
  * @example
  * ```ts
- * for (const line of formatTrustDiff(diffTrust(before, after))) console.log(line);
+ * const lines = formatTrustDiff(diffTrust(before, after)); // ["+ direct trust \"self-managed-prod\" (added)", …]
  * ```
  */
 export function formatTrustDiff(diff: TrustDiff): string[] {

@@ -121,7 +121,7 @@ export function isFleetFile(text: string): boolean {
  * @example
  * ```ts
  * const result = parseFleetFile(await readFile("fleet.yml", "utf8"));
- * if (!result.ok) for (const d of result.diagnostics) console.error(formatDiagnostic("fleet.yml", d));
+ * const problems = result.ok ? [] : result.diagnostics.map((d) => formatDiagnostic("fleet.yml", d));
  * ```
  */
 export function parseFleetFile(text: string): FleetFileResult {

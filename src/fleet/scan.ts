@@ -99,7 +99,7 @@ export function daysLeft(notAfter: Date, at: Date): number {
  * const file = await readCryptoFile(await readFile("certs/es-eu-1/es-eu-1.crt"), { source: "es-eu-1.crt" });
  * const report = scanTargets(file.certificates.map((e) => ({ source: "es-eu-1.crt", certificate: e.certificate })),
  *   { at: new Date(), warnDays: 30 });
- * for (const c of report.certificates) console.log(c.daysLeft, c.subject, c.findings.map((f) => f.code).join(","));
+ * const rows = report.certificates.map((c) => [c.daysLeft, c.subject, c.findings.map((f) => f.code).join(",")]);
  * ```
  */
 export function scanTargets(found: readonly FoundCertificate[], options: ScanOptions): ScanReport {

@@ -37,7 +37,7 @@ const CONVENTION = /^(.*)\.node\.(.*)\.cluster\.(.*)$/s;
  * @example
  * ```ts
  * const parsed = parseInstances(text);
- * if (!parsed.ok) for (const d of parsed.diagnostics) console.error(formatDiagnostic("instances.yml", d));
+ * const problems = parsed.ok ? [] : parsed.diagnostics.map((d) => formatDiagnostic("instances.yml", d));
  * ```
  */
 export function parseInstances(text: string, options: ParseInstancesOptions = {}): InstancesResult {

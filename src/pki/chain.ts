@@ -40,7 +40,7 @@ export interface ChainOptions {
  * @example
  * ```ts
  * const result = validateChain({ leaf, intermediates: [], anchors: [ca], at: new Date() });
- * if (!result.ok) console.log(result.failures.map((f) => f.code)); // e.g. ["EXPIRED"]
+ * const codes = result.ok ? [] : result.failures.map((f) => f.code); // e.g. ["EXPIRED"]
  * ```
  */
 export function validateChain(input: ChainInput, options: ChainOptions = {}): ChainResult {

@@ -94,10 +94,9 @@ const IGNORED_LABELS = new Set(["EC PARAMETERS", "DH PARAMETERS", "PUBLIC KEY", 
  *   PKCS#12 and key errors (PKCS12_WRONG_PASSWORD, PKCS12_CORRUPT, PKCS12_UNSUPPORTED_ALGORITHM, …).
  * @example
  * ```ts
- * import { readFile } from "node:fs/promises";
  * import { readCryptoFile } from "othername";
  * const file = await readCryptoFile(await readFile("node1.p12"), { source: "node1.p12", password: "changeit" });
- * console.log(file.certificates[0]?.certificate.san.otherNameCommonName);
+ * file.certificates[0]?.certificate.san.otherNameCommonName; // ["node1.node.abc123.cluster.s1.account"]
  * file.keys[0]?.certificateIndex; // the certificate this key belongs to
  * ```
  */

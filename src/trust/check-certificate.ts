@@ -64,7 +64,7 @@ export interface CertificateCheckReport {
  * @returns `{ trusted, chain, fields, values, match, message, explanation }`.
  * @example
  * ```ts
- * console.log(JSON.stringify(certificateCheckReport(checkCertificate(input))));
+ * const json = JSON.stringify(certificateCheckReport(checkCertificate(input)));
  * ```
  */
 export function certificateCheckReport(check: CertificateCheck): CertificateCheckReport {

@@ -46,7 +46,7 @@ export interface LintResult {
  * @example
  * ```ts
  * const { findings } = lintFile({ fileName: "trust.yml", text });
- * for (const f of findings) console.log(`trust.yml:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${f.message}`);
+ * const lines = findings.map((f) => `trust.yml:${f.line}:${f.column}: ${f.severity} ${f.rule}: ${f.message}`);
  * ```
  */
 export function lintFile(input: LintInput, options: LintOptions = {}): LintResult {
