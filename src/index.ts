@@ -46,7 +46,9 @@ export type { Csr, CreateCsrOptions } from "./pki/csr.js";
 // ---- Generating: CA, leaves, instances.yaml ----------------------------------------------
 
 export { createCaCertificate, prepareIssuer, issueSelfSigned } from "./pki/issue.js";
-export type { CaRequest, LeafRequest, Issuer } from "./pki/issue.js";
+export type { CaRequest, LeafRequest, EncodedLeafRequest, Issuer } from "./pki/issue.js";
+export { reissueCertificate, keySpecOf } from "./pki/reissue.js";
+export type { ReissueInput, ReissueKey, ReissueResult } from "./pki/reissue.js";
 
 export { parseInstances, planGeneration, formatDiagnostic } from "./instances/index.js";
 export type { Diagnostic, InstancesSpec, InstanceSpec, GenerationPlan, InstancePlan } from "./instances/index.js";

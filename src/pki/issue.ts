@@ -1,7 +1,7 @@
 import { createHash, createPrivateKey, createPublicKey, getRandomValues, sign, verify, type KeyObject } from "node:crypto";
 import { OthernameError } from "../errors.js";
 import { encodeDistinguishedName, type DistinguishedName } from "./distinguished-name.js";
-import type { Certificate } from "./certificate.js";
+import type { Certificate, CertificateExtension } from "./certificate.js";
 import { Tag, bytesEqual, concatBytes, contentOf, decodeOid, encodeOid, encodeTlv, readChildren, readTlv } from "./der.js";
 import type { PrivateKey } from "./keys.js";
 import { encodeSubjectAltName } from "./names.js";
@@ -45,11 +45,29 @@ export interface LeafRequest extends Validity {
   readonly publicKey: Uint8Array;
 }
 
+/**
+ * A leaf whose subject and names are given as encoded bytes, copied from an existing certificate
+ * (renewal): nothing is re-encoded, so the new certificate carries exactly the old bytes.
+ */
+export interface EncodedLeafRequest extends Validity {
+  /** The subject Name DER, used as is. */
+  readonly subjectDer: Uint8Array;
+  /** The leaf's SubjectPublicKeyInfo DER. */
+  readonly publicKey: Uint8Array;
+  /**
+   * Extensions written verbatim (value and criticality) between the key identifiers and
+   * BasicConstraints, in this order; SKI, AKI and BasicConstraints themselves are not allowed here.
+   */
+  readonly extensions: readonly CertificateExtension[];
+}
+
 /** A CA able to sign leaves: its certificate and matching key, imported once. */
 export interface Issuer {
   readonly certificate: Certificate;
   /** Signs and verifies one leaf; the returned DER has passed signature verification. */
   issue(request: LeafRequest): Promise<Uint8Array>;
+  /** As `issue`, with the subject and extensions given as encoded bytes (see EncodedLeafRequest). */
+  issueEncoded(request: EncodedLeafRequest): Promise<Uint8Array>;
 }
 
 export interface IssuerSources {
@@ -129,6 +147,25 @@ export async function prepareIssuer(ca: { readonly certificate: Certificate; rea
       const tbs = leafTbs(request, { issuerName: ca.certificate.subjectDer, authorityKeyId, algorithm: signer.algorithm });
       const der = await signTbs(tbs, signer);
       assertSignedBy(der, caPublicKey, `the certificate for ${describeDn(request.subject)}`);
+      return der;
+    },
+    async issueEncoded(request) {
+      for (const copied of request.extensions) {
+        if (GENERATED_LEAF_EXTENSIONS.has(copied.oid)) {
+          throw new OthernameError("ISSUE_EXTENSION_DUPLICATE", `cannot copy extension ${copied.oid} into a new leaf: the issuer writes it itself`, { kind: "internal" });
+        }
+      }
+      const copied = request.extensions.map((e) => extension(e.oid, { critical: e.critical }, e.value));
+      const tbs = tbsCertificate({
+        issuer: ca.certificate.subjectDer,
+        subject: request.subjectDer,
+        validity: request,
+        spki: request.publicKey,
+        extensions: leafExtensions(request.publicKey, authorityKeyId, copied),
+        algorithm: signer.algorithm,
+      });
+      const der = await signTbs(tbs, signer);
+      assertSignedBy(der, caPublicKey, "the reissued certificate");
       return der;
     },
   };
@@ -232,25 +269,33 @@ function leafTbs(
   request: LeafRequest,
   issuer: { readonly issuerName: Uint8Array; readonly authorityKeyId: Uint8Array; readonly algorithm: Uint8Array },
 ): Uint8Array {
-  const extensions = [
-    extension(OID.subjectKeyIdentifier, { critical: false }, encodeTlv(Tag.octetString, keyIdentifier(request.publicKey))),
-    // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING } (RFC 5280 §4.2.1.1)
-    extension(OID.authorityKeyIdentifier, { critical: false }, encodeTlv(Tag.sequence, encodeTlv(0x80, issuer.authorityKeyId))),
-  ];
   const san = encodeSubjectAltName(request.san);
   // Non-critical and absent without names, as certutil writes it (the subject DN is not empty,
   // so RFC 5280 §4.2.1.6 allows non-critical).
-  if (san) extensions.push(extension(OID.subjectAltName, { critical: false }, san));
-  // CA:FALSE is BasicConstraints' DEFAULT, so DER encodes it as an empty SEQUENCE (X.690 §11.5).
-  extensions.push(extension(OID.basicConstraints, { critical: false }, encodeTlv(Tag.sequence, new Uint8Array(0))));
+  const middle = san ? [extension(OID.subjectAltName, { critical: false }, san)] : [];
   return tbsCertificate({
     issuer: issuer.issuerName,
     subject: encodeDistinguishedName(request.subject),
     validity: request,
     spki: request.publicKey,
-    extensions,
+    extensions: leafExtensions(request.publicKey, issuer.authorityKeyId, middle),
     algorithm: issuer.algorithm,
   });
+}
+
+/** The extensions a leaf carries itself; the others (SAN, …) come from the request. */
+const GENERATED_LEAF_EXTENSIONS: ReadonlySet<string> = new Set([OID.subjectKeyIdentifier, OID.authorityKeyIdentifier, OID.basicConstraints]);
+
+/** A leaf's extensions in certutil's order: SKI, AKI, then `middle` (SAN, …), then BasicConstraints. */
+function leafExtensions(publicKey: Uint8Array, authorityKeyId: Uint8Array, middle: readonly Uint8Array[]): Uint8Array[] {
+  return [
+    extension(OID.subjectKeyIdentifier, { critical: false }, encodeTlv(Tag.octetString, keyIdentifier(publicKey))),
+    // AuthorityKeyIdentifier ::= SEQUENCE { keyIdentifier [0] IMPLICIT OCTET STRING } (RFC 5280 §4.2.1.1)
+    extension(OID.authorityKeyIdentifier, { critical: false }, encodeTlv(Tag.sequence, encodeTlv(0x80, authorityKeyId))),
+    ...middle,
+    // CA:FALSE is BasicConstraints' DEFAULT, so DER encodes it as an empty SEQUENCE (X.690 §11.5).
+    extension(OID.basicConstraints, { critical: false }, encodeTlv(Tag.sequence, new Uint8Array(0))),
+  ];
 }
 
 function tbsCertificate(fields: {
