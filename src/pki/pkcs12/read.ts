@@ -180,18 +180,14 @@ async function readPfx(bytes: Uint8Array, password: string, budget: WorkBudget, 
     macMatch = matched;
     const first = matched.bmp;
     if (first !== undefined) passwords = { ...passwords, bmp: [first, ...passwords.bmp.filter((candidate) => candidate !== first)] };
-  } else if (mac !== null && planned.every(usesOnlyPbes2)) {
-    // Start the decryptions first (PBKDF2 runs on libuv's pool) and check the MAC meanwhile;
-    // their failures are only reported once the MAC has matched, since a mismatch explains them.
-    // (The PKCS#12 KDF runs on this thread, so legacy files gain nothing from overlapping.)
+  } else if (mac !== null) {
+    // Start the decryptions first (PBKDF2 runs on libuv's pool, the PKCS#12 KDF on worker threads)
+    // and check the MAC meanwhile; their failures are only reported once the MAC has matched,
+    // since a mismatch explains them.
     const resolving = Promise.allSettled(planned.map((entry) => resolveContent(entry, passwords, budget, counter, true)));
     macMatch = await verifyMac(mac, passwords, authSafeContent, budget);
     if (macMatch === null) throw failures.wrongPassword(macMismatch(mac));
     return collect(planned, await resolving, mac, macMatch);
-  }
-  if (mac !== null && passwords.bmp.length === 1) {
-    macMatch = await verifyMac(mac, passwords, authSafeContent, budget);
-    if (macMatch === null) throw failures.wrongPassword(macMismatch(mac));
   }
   const resolved = await Promise.allSettled(planned.map((entry) => resolveContent(entry, passwords, budget, counter, mac !== null)));
   return collect(planned, resolved, mac, macMatch);
@@ -218,11 +214,6 @@ function collect(
   }
   const macDetails = mac === null ? null : macInfo(mac, macMatch?.passwordEncoding);
   return { ...assemble(bags, mac, [...new Set(names)]), macDetails, safes };
-}
-
-function usesOnlyPbes2(entry: PlannedContent): boolean {
-  if (entry.kind === "encrypted") return entry.scheme.kind === "pbes2";
-  return entry.bags.every((bag) => bag.type !== "shroudedKey" || bag.scheme.kind === "pbes2");
 }
 
 function macMismatch(mac: MacScheme): string {
