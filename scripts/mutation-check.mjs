@@ -42,6 +42,14 @@ const MUTANTS = [
     replace: "return actual.length === expected.length && actual[0] === expected[0];",
     test: "test/pkcs12/mac-compare.test.ts",
   },
+  {
+    // Without --force, a file that appears after the pre-check must be refused (link: EEXIST), not replaced.
+    name: "bundle-link-refusal",
+    file: "src/io/output-stage.ts",
+    search: "else await link(step.from, step.to);",
+    replace: "else await rename(step.from, step.to);",
+    test: "test/io/output-stage.test.ts",
+  },
 ];
 
 const wanted = process.argv.slice(2);
