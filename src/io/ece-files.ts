@@ -1,7 +1,5 @@
-import { mkdir, stat } from "node:fs/promises";
-import { basename, join, resolve } from "node:path";
-import { OthernameError } from "../errors.js";
-import { commitFile, discardStaged, stageFile, type StagedFile } from "./atomic-write.js";
+import { join, resolve } from "node:path";
+import { openStage } from "./output-stage.js";
 import { readInputFile } from "./read-input.js";
 
 /**
@@ -21,63 +19,30 @@ export interface OutputFile {
   readonly mode: number;
 }
 
-/**
- * Writes `files` into `dir` (created when missing). Without `force` an existing file is never
- * replaced: all targets are checked first, and commitFile refuses to replace one even in a race.
- */
-export async function writeNewFiles(dir: string, files: readonly OutputFile[], options: { readonly cwd: string; readonly force: boolean; readonly flag: string }): Promise<string[]> {
-  const root = resolve(options.cwd, dir);
-  try {
-    await mkdir(root, { recursive: true });
-  } catch (error) {
-    throw new OthernameError("OUTPUT_UNWRITABLE", `cannot create directory ${dir} (${options.flag}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      hint: "Choose a directory you can write to.",
-      cause: error,
-    });
-  }
-  const targets = files.map((file) => join(root, file.name));
-  if (!options.force) {
-    for (const target of targets) {
-      if (await exists(target)) {
-        throw new OthernameError("OUTPUT_EXISTS", `refusing to overwrite ${join(dir, basename(target))} (${options.flag}): the file exists`, {
-          hint: "Choose another directory, remove the file, or pass --force to replace it.",
-        });
-      }
-    }
-  }
-  // Stage every file first (temp file beside the target, flushed), then give each its name:
-  // a failure part-way leaves no half-written file behind.
-  const staged: StagedFile[] = [];
-  try {
-    for (const [i, file] of files.entries()) staged.push(await stageFile(targets[i] as string, file.bytes, file.mode));
-    for (const [i, item] of staged.entries()) {
-      try {
-        await commitFile(item, { overwrite: options.force });
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? String(error);
-        throw new OthernameError("OUTPUT_UNWRITABLE", `cannot write ${join(dir, (files[i] as OutputFile).name)} (${options.flag}): ${code === "EEXIST" ? "the file appeared meanwhile" : code}`, {
-          hint: code === "EEXIST" ? "Run again, or pass --force to replace it." : "Check the directory's permissions and free space.",
-          cause: error,
-        });
-      }
-    }
-  } catch (error) {
-    if (error instanceof OthernameError) throw error;
-    throw new OthernameError("OUTPUT_UNWRITABLE", `cannot write into ${dir} (${options.flag}): ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      hint: "Check the directory's permissions and free space.",
-      cause: error,
-    });
-  } finally {
-    for (const item of staged) await discardStaged(item);
-  }
-  return files.map((file) => join(dir, file.name));
+/** An output directory checked and staged before any request: `write` publishes it with one rename. */
+export interface PreparedOutput {
+  write(files: readonly OutputFile[]): Promise<string[]>;
+  discard(): Promise<void>;
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * Prepares `dir` for `names` the way `cert` prepares a bundle (src/io/output-stage.ts): existing
+ * files (without `force`), an unwritable or missing parent and over-long names are errors now,
+ * before the server is asked; the files are later written into a hidden stage and published
+ * whole, so an interrupted or failing run leaves nothing, and `--force` replaces only at the end.
+ */
+export async function prepareOutputDirectory(dir: string, names: readonly string[], options: { readonly cwd: string; readonly force: boolean; readonly flag: string }): Promise<PreparedOutput> {
+  const stage = await openStage({ target: resolve(options.cwd, dir), kind: "directory", files: names, force: options.force, shown: `${dir} (${options.flag})` });
+  return {
+    async write(files) {
+      try {
+        await stage.write(files.map((file) => ({ path: file.name, bytes: file.bytes, mode: file.mode })));
+        await stage.publish();
+      } finally {
+        await stage.discard();
+      }
+      return files.map((file) => join(dir, file.name));
+    },
+    discard: () => stage.discard(),
+  };
 }

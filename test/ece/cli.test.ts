@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { zipSync } from "fflate";
@@ -314,5 +314,20 @@ describe("othername ece ca", () => {
     expect(forced.code).toBe(0);
     expect(forced.stderr).toMatch(/own nodes too/);
     expect(existsSync(join(out, "trust_restrictions.yml"))).toBe(true);
+  });
+
+  it("refuses an existing output before asking the server, and a failing request leaves no directory", async () => {
+    mkdirSync(join(dir, "ca-taken"));
+    writeFileSync(join(dir, "ca-taken", "ece-ca.crt"), "mine\n");
+    const taken = await ece(["ca", "--deployment", "d1", "--out", "ca-taken"]);
+    expect(taken.code, taken.stderr).toBe(3);
+    expect(taken.stderr).toMatch(/refusing to overwrite/);
+    expect(fx.server.requests).toHaveLength(0);
+    expect(readFileSync(join(dir, "ca-taken", "ece-ca.crt"), "utf8")).toBe("mine\n");
+
+    const missing = await ece(["ca", "--deployment", "no-such-deployment", "--out", "ca-none"]);
+    expect(missing.code).toBe(4);
+    expect(existsSync(join(dir, "ca-none"))).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.startsWith(".othername-stage-"))).toEqual([]);
   });
 });
