@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { OthernameError } from "../errors.js";
@@ -7,6 +7,8 @@ import { readBundledText } from "./bundled-files.js";
 /**
  * A directory for a run's outputs that holds nothing yet: a new temporary one by default, or the
  * user's `--out`, which may exist only when empty (quickstart never writes over existing files).
+ * The `--out` directory is not created here: the staged write (src/io/bundle.ts) creates it with
+ * the files in one rename, so a run that fails or is interrupted before then leaves nothing.
  */
 export async function freshDirectory(out: string | undefined, cwd: string, prefix: string): Promise<string> {
   if (out === undefined) return mkdtemp(join(tmpdir(), prefix));
@@ -20,7 +22,6 @@ export async function freshDirectory(out: string | undefined, cwd: string, prefi
       hint: "Give a new or empty directory, or leave out --out to use a fresh temporary one.",
     });
   }
-  await mkdir(full, { recursive: true });
   return full;
 }
 
