@@ -1,12 +1,14 @@
-import { isMap, isScalar, parseDocument } from "yaml";
+import { isMap, isScalar } from "yaml";
 import { parseInstances } from "../instances/validate.js";
+import { parseYamlDocuments, type YamlDocuments } from "./yaml-documents.js";
+import { indentationTabs, RepairedPositions, replaceTabs, TAB_WIDTHS } from "./lint/tab-indent.js";
 import { firstNonPrintable, readTrustRestrictions, SUBJECT_NAME_KEY } from "./restrictions.js";
 import { TextPositions } from "./lint/positions.js";
 import { applyFixes } from "./lint/apply-fixes.js";
 import { coverageFindings, type CertificateNames } from "./lint/coverage.js";
 import { sortFindings, type LintFinding } from "./lint/finding.js";
 import { patternFindings } from "./lint/pattern-rules.js";
-import { readTrustSource } from "./lint/trust-source.js";
+import { readTrustSource, type TrustSource } from "./lint/trust-source.js";
 
 /**
  * `othername lint` over one file: trust_restrictions files (rules in ./lint/) and instances
@@ -50,14 +52,25 @@ export interface LintResult {
  * ```
  */
 export function lintFile(input: LintInput, options: LintOptions = {}): LintResult {
-  if (isInstancesFile(input.text)) return { kind: "instances", findings: lintInstances(input.text) };
-  return { kind: "trust_restrictions", findings: lintTrustRestrictions(input, options) };
+  // One parse, shared by the file-kind test and every rule (a 100,000-alias file is large to parse).
+  let documents: YamlDocuments | undefined;
+  if (input.text.includes("instances")) {
+    documents = parseYamlDocuments(input.text);
+    if (isInstancesFile(input.text, documents)) return { kind: "instances", findings: lintInstances(input.text) };
+  }
+  return { kind: "trust_restrictions", findings: lintTrustRestrictions(input, options, documents) };
 }
 
-/** An instances file has a top-level `instances:` key (a trust_restrictions file never does). */
-export function isInstancesFile(text: string): boolean {
+/**
+ * An instances file has a top-level `instances:` key (a trust_restrictions file never does).
+ *
+ * @param text - The file's text.
+ * @param documents - The text already parsed (`parseYamlDocuments`), to avoid a second parse.
+ */
+export function isInstancesFile(text: string, documents?: YamlDocuments): boolean {
   if (!text.includes("instances")) return false; // no such key can be written without the word: skip a parse
-  const doc = parseDocument(text, { prettyErrors: false });
+  const doc = (documents ?? parseYamlDocuments(text))[0];
+  if (doc === undefined) return false;
   if (doc.errors.length === 0) return isMap(doc.contents) && doc.contents.items.some((p) => isScalar(p.key) && p.key.value === "instances");
   return /^instances[ \t]*:/m.test(text);
 }
@@ -92,13 +105,14 @@ export function lintInstances(text: string): LintFinding[] {
  *
  * @param input - The file's name and text.
  * @param options - Certificates to check the patterns against.
+ * @param parsed - The text already parsed (`parseYamlDocuments`); parsed here when absent.
  * @returns The findings in reading order.
  * @example
  * ```ts
  * const findings = lintTrustRestrictions({ fileName: "trust_restrictions.yml", text: "trust.subject_name: [ '*.node.c1.cluster.s1.account' ]" });
  * ```
  */
-export function lintTrustRestrictions(input: LintInput, options: LintOptions = {}): LintFinding[] {
+export function lintTrustRestrictions(input: LintInput, options: LintOptions = {}, parsed?: YamlDocuments): LintFinding[] {
   const { fileName, text } = input;
   const findings: LintFinding[] = [];
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
@@ -127,17 +141,33 @@ export function lintTrustRestrictions(input: LintInput, options: LintOptions = {
     });
     return sortFindings(findings);
   }
-  const source = readTrustSource(text);
+  const documents = parsed ?? parseYamlDocuments(text);
+  const source = readSourceRepairingTabs(text, documents);
   findings.push(...source.findings);
-  if (!source.syntaxBroken) {
-    const patterns = patternFindings(source);
-    findings.push(...patterns.findings);
-    if (options.certificates) findings.push(...coverageFindings(source, patterns.compiled, options.certificates));
+  // The rules that can still run do, over the patterns read as written (all of them unless the YAML is broken).
+  const patterns = patternFindings(source);
+  findings.push(...patterns.findings);
+  if (options.certificates && !source.syntaxBroken) findings.push(...coverageFindings(source, patterns.compiled, options.certificates));
+  if (source.misspelledKey) {
+    const { key, start, end } = source.misspelledKey;
+    const a = source.positions.at(start);
+    const b = source.positions.at(end);
+    findings.push({
+      rule: "misspelled-key",
+      severity: "warning",
+      line: a.line,
+      column: a.column,
+      endLine: b.line,
+      endColumn: b.column,
+      message: source.keyAt
+        ? `key "${key}" is not read by Elasticsearch (did you mean ${SUBJECT_NAME_KEY}?): the patterns under it are ignored`
+        : `key "${key}" is not read by Elasticsearch (did you mean ${SUBJECT_NAME_KEY}?): without "${SUBJECT_NAME_KEY}" it rejects every peer; the patterns under it are linted as if the key were right`,
+    });
   }
   // Whatever else makes Elasticsearch refuse the content (a top-level list, a second document…),
   // as the loader itself says it.
   if (!findings.some((f) => f.severity === "error" && f.rule !== "unsupported-extension")) {
-    const read = readTrustRestrictions({ fileName: isJson ? "lint.json" : "lint.yml", text });
+    const read = readTrustRestrictions({ fileName: isJson ? "lint.json" : "lint.yml", text }, documents);
     if (!read.ok) {
       findings.push({ rule: "load-refused", severity: "error", line: read.line ?? 1, column: read.column ?? 1, message: `Elasticsearch refuses the file: ${read.reason}` });
     } else if (read.rejectsEveryPeer) {
@@ -148,11 +178,50 @@ export function lintTrustRestrictions(input: LintInput, options: LintOptions = {
         ...at,
         message: source.keyAt
           ? `"${SUBJECT_NAME_KEY}" is empty: Elasticsearch loads the file and then rejects every peer`
-          : `no "${SUBJECT_NAME_KEY}" key: Elasticsearch loads the file and then rejects every peer`,
+          : `no "${SUBJECT_NAME_KEY}" key${source.misspelledKey ? ` (did you mean ${SUBJECT_NAME_KEY} instead of "${source.misspelledKey.key}"?)` : ""}: Elasticsearch loads the file and then rejects every peer`,
       });
     }
   }
   return sortFindings(findings);
+}
+
+/**
+ * The file read for the rules. A tab in the indentation derails the YAML parser into a cascade
+ * of errors about the lines after it: it is reported once, at the first tab, and the rules run on
+ * the text read with the tabs as spaces (the first width that parses cleanly), with positions (and
+ * so the fixes' edits) in the original text.
+ */
+function readSourceRepairingTabs(text: string, documents: YamlDocuments): TrustSource {
+  const tabError = documents.some((d) => d.errors.some((e) => e.code === "TAB_AS_INDENT"));
+  const tabs = tabError ? indentationTabs(text) : [];
+  if (tabs.length === 0) return readTrustSource(text, documents);
+  const original = new TextPositions(text);
+  let repaired: TrustSource | undefined;
+  for (const width of TAB_WIDTHS) {
+    const repairedText = replaceTabs(text, tabs, width);
+    const attempt = readTrustSource(repairedText, parseYamlDocuments(repairedText), new RepairedPositions(repairedText, original, tabs, width));
+    repaired ??= attempt; // when no width parses cleanly, the first one's findings are the best guess
+    if (!attempt.syntaxBroken) {
+      repaired = attempt;
+      break;
+    }
+  }
+  const source = repaired as TrustSource;
+  const first = original.at(tabs[0] as number);
+  const lines = [...new Set(tabs.map((t) => original.at(t).line))];
+  const tabFinding: LintFinding = {
+    rule: "yaml-syntax",
+    severity: "error",
+    line: first.line,
+    column: first.column,
+    endLine: first.line,
+    endColumn: first.column + 1,
+    message:
+      `a tab in the indentation${lines.length > 1 ? ` (also on line${lines.length > 2 ? "s" : ""} ${lines.slice(1, 6).join(", ")}${lines.length > 6 ? ", …" : ""})` : ""}: ` +
+      `YAML allows only spaces there ("found character '\\t' that cannot start any token"), so Elasticsearch refuses the whole file; indent with spaces ` +
+      `(the other findings read the tabs as spaces)`,
+  };
+  return { ...source, syntaxBroken: true, findings: [tabFinding, ...source.findings] };
 }
 
 export interface FixOutcome {

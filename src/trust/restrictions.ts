@@ -1,8 +1,10 @@
-import { Document, LineCounter, isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Node as YamlNode } from "yaml";
+import { Document, isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from "yaml";
 import { OthernameError } from "../errors.js";
 import { AutomatonBudget } from "./automaton-budget.js";
 import { compilePattern, matcherFor, type CompiledPattern, type MatcherOptions, type PatternMatcher } from "./pattern.js";
 import { MAX_SETTINGS_NODES, resolveAliases } from "./yaml-aliases.js";
+import { parseYamlDocuments, type YamlDocuments } from "./yaml-documents.js";
+import { TextPositions } from "./lint/positions.js";
 
 /**
  * Loading a `trust_restrictions` file the way Elasticsearch does
@@ -74,6 +76,7 @@ class LoadFailure extends Error {
  * a scalar split on commas as Elasticsearch splits it).
  *
  * @param input - The file's name and text.
+ * @param documents - The text already parsed with `parseYamlDocuments` (the linter shares one parse); parsed here when absent.
  * @returns `{ ok: true, patterns }` with their source positions, or `{ ok: false, reason }`.
  * @example
  * ```ts
@@ -81,7 +84,7 @@ class LoadFailure extends Error {
  * if (read.ok) read.patterns.map((p) => p.text);
  * ```
  */
-export function readTrustRestrictions(input: { readonly fileName: string; readonly text: string }): TrustRestrictionsRead {
+export function readTrustRestrictions(input: { readonly fileName: string; readonly text: string }, documents?: YamlDocuments): TrustRestrictionsRead {
   const { fileName, text } = input;
   const base = fileName.split(/[\\/]/).pop() ?? fileName;
   if (!(base.endsWith(".json") || base.endsWith(".yml") || base.endsWith(".yaml"))) {
@@ -95,7 +98,7 @@ export function readTrustRestrictions(input: { readonly fileName: string; readon
     return { ok: false, reason: `the file holds the control character ${code} at line ${line}, column ${column}: it is not ${isJson ? "JSON" : "YAML"} text (the parser refuses non-printable characters)`, line, column };
   }
   try {
-    const settings = parseSettings(text, isJson);
+    const settings = parseSettings(text, isJson, documents ?? parseYamlDocuments(text));
     const warnings: string[] = [...settings.warnings];
     const setting = settings.map.get(SUBJECT_NAME_KEY);
     if (setting === undefined) {
@@ -214,10 +217,12 @@ export function javaTrim(s: string): string {
 }
 
 /** Flattens the document into dotted settings keys, as `Settings.fromXContent` does. */
-function parseSettings(text: string, isJson: boolean): { map: Map<string, Setting>; warnings: string[] } {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const pos = (offset: number) => lineCounter.linePos(offset);
+function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { map: Map<string, Setting>; warnings: string[] } {
+  const positions = new TextPositions(text);
+  const pos = (offset: number) => {
+    const { line, column } = positions.at(offset);
+    return { line, col: column };
+  };
   const fail = (reason: string, offset?: number): LoadFailure => {
     if (offset === undefined) return new LoadFailure(reason);
     const { line, col } = pos(offset);
@@ -225,7 +230,7 @@ function parseSettings(text: string, isJson: boolean): { map: Map<string, Settin
   };
   const warnings: string[] = [];
   const map = new Map<string, Setting>();
-  const list = Array.isArray(docs) ? docs : [];
+  const list = docs;
   if (list.length === 0) return { map, warnings }; // empty file, or only comments
   const doc = list[0] as Document.Parsed;
   for (const error of doc.errors) {

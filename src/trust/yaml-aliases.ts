@@ -7,6 +7,9 @@ import { isAlias, isNode, visit, type Alias, type Document, type Node as YamlNod
  * Returns the target of each alias (absent when no such anchor precedes it).
  */
 export function resolveAliases(doc: Document): (alias: Alias) => YamlNode | undefined {
+  // The linter's rules and the loader walk the same parsed document: resolve it once.
+  const known = resolved.get(doc);
+  if (known !== undefined) return known;
   const anchors = new Map<string, YamlNode>();
   const targets = new Map<Alias, YamlNode>();
   visit(doc, (_key, node) => {
@@ -17,8 +20,12 @@ export function resolveAliases(doc: Document): (alias: Alias) => YamlNode | unde
       anchors.set(node.anchor, node);
     }
   });
-  return (alias) => targets.get(alias);
+  const lookup = (alias: Alias) => targets.get(alias);
+  resolved.set(doc, lookup);
+  return lookup;
 }
+
+const resolved = new WeakMap<Document, (alias: Alias) => YamlNode | undefined>();
 
 /**
  * Nodes a settings walk may visit after following aliases. An alias to a mapping is walked

@@ -52,6 +52,7 @@ export const LINT_RULES: readonly LintRule[] = [
   { id: "pattern-too-complex", severity: "error", description: "A pattern needs more than 10,000 automaton states (TooComplexToDeterminizeException)" },
   { id: "automaton-budget", severity: "error", description: "The patterns together need more than 100,000 automaton states (whole-file bound; see xpack.security.automata.max_determinized_states)" },
   { id: "subject-name-missing", severity: "error", description: "trust.subject_name is missing or empty: the file loads and then rejects every peer" },
+  { id: "misspelled-key", severity: "warning", description: "A key that looks like a misspelled trust.subject_name (e.g. trust.subject_names, trust.subjectName): Elasticsearch ignores it" },
   { id: "load-refused", severity: "error", description: "Elasticsearch refuses to load the file" },
   { id: "doc-callout", severity: "warning", description: "A documentation callout such as ' <1>' was copied into a pattern" },
   { id: "placeholder", severity: "warning", description: "A documentation placeholder such as <CLUSTER_FQDN> was left in a pattern" },

@@ -4,15 +4,13 @@ import { AutomatonBudget } from "../automaton-budget.js";
 import { compilePattern, PatternSyntaxError, type CompiledPattern } from "../pattern.js";
 import { regExpToDfa } from "../regexp.js";
 import type { LintFinding, LintSeverity, TextEdit } from "./finding.js";
-import type { PatternEntry, TrustSource } from "./trust-source.js";
+import { CALLOUT, type PatternEntry, type TrustSource } from "./trust-source.js";
 
 /**
  * The rules over the patterns themselves: compile errors (Elasticsearch refuses the file) and
  * the warnings about patterns that load but probably do not mean what was meant.
  */
 
-/** AsciiDoc callouts as Elastic's documentation prints them after a line: ` <1>`. */
-const CALLOUT = /[ \t]+<\d{1,3}>[ \t]*$/;
 /** Documentation placeholders: `<CLUSTER_FQDN>`, `<NODE1_FQDN>`, `<deployment-id>`. */
 const PLACEHOLDER = /<[A-Za-z][A-Za-z0-9_.-]*>/;
 /** Budget of pairwise inclusion checks for the redundancy rule (n² grows fast). */
@@ -113,7 +111,11 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
   // redundancy and convention findings would only repeat it.
   const documentation = new Set<number>();
   const named = new Set<number>();
+  const linted = new Set<PatternEntry>();
   for (const { entry, index, compiled: c } of compiled) {
+    // An entry reached through many aliases is linted once (its other uses are duplicates).
+    if (linted.has(entry)) continue;
+    linted.add(entry);
     const text = entry.text;
     const callout = CALLOUT.exec(text);
     if (callout) {
@@ -177,6 +179,7 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
   // Duplicates: the same text again (the later ones are reported; dropping them changes nothing).
   const firstByText = new Map<string, CompiledEntry>();
   const duplicates = new Set<number>();
+  const reported = new Set<PatternEntry>();
   for (const ce of compiled) {
     const first = firstByText.get(ce.entry.text);
     if (first === undefined) {
@@ -184,6 +187,9 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
       continue;
     }
     duplicates.add(ce.index);
+    // An anchor used by many aliases is one entry: reported once, not once per alias.
+    if (reported.has(ce.entry)) continue;
+    reported.add(ce.entry);
     const edit = ce.entry.form === "list" && ce.entry.style !== "alias" ? dropItem(source, ce.entry) : undefined;
     findings.push({
       rule: "duplicate-pattern",

@@ -1,8 +1,30 @@
-import { isAlias, isMap, isScalar, isSeq, parseDocument, type Document, type Node as YamlNode, type Scalar } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode, type Scalar } from "yaml";
 import { SUBJECT_NAME_KEY, javaTrim } from "../restrictions.js";
 import type { LintFinding } from "./finding.js";
 import { MAX_SETTINGS_NODES, resolveAliases } from "../yaml-aliases.js";
+import { parseYamlDocuments, type YamlDocuments } from "../yaml-documents.js";
+import { misspelledSubjectNameKey } from "./misspelled-key.js";
 import { TextPositions } from "./positions.js";
+
+/** AsciiDoc callouts as Elastic's documentation prints them after a line: ` <1>`. */
+export const CALLOUT = /[ \t]+<\d{1,3}>[ \t]*$/;
+
+/**
+ * YAML errors that concern one node only (a bad escape, a duplicate key): the parser reads the
+ * rest of the file as written. After any other error it is guessing the structure.
+ */
+const LOCAL_YAML_ERRORS: ReadonlySet<string> = new Set([
+  "ALIAS_PROPS",
+  "BAD_ALIAS",
+  "BAD_DQ_ESCAPE",
+  "BAD_PROP_ORDER",
+  "DUPLICATE_KEY",
+  "KEY_OVER_1024_CHARS",
+  "MULTIPLE_ANCHORS",
+  "MULTIPLE_TAGS",
+  "NON_STRING_KEY",
+  "TAG_RESOLVE_FAILED",
+]);
 
 /**
  * A trust_restrictions file read for linting: the patterns with where each character of each
@@ -38,17 +60,29 @@ export interface TrustSource {
   readonly positions: TextPositions;
   readonly findings: readonly LintFinding[];
   readonly entries: readonly PatternEntry[];
-  /** YAML errors not explained by an alias finding: pattern rules would lint a guess, so they are skipped. */
+  /**
+   * YAML errors not explained by an alias finding: the file is refused. The entries keep only
+   * the patterns read as written (before the first structural error, not inside a broken node),
+   * so the pattern rules still run on them.
+   */
   readonly syntaxBroken: boolean;
   readonly form: "list" | "scalar" | "missing";
   /** Offsets of the `trust.subject_name` key (or its last path segment), when present. */
   readonly keyAt?: { readonly start: number; readonly end: number };
+  /** A key that looks like a misspelled `trust.subject_name` (used for the patterns when the real key is missing). */
+  readonly misspelledKey?: { readonly key: string; readonly start: number; readonly end: number };
   readonly scalar?: ScalarSetting;
 }
 
-export function readTrustSource(text: string): TrustSource {
-  const positions = new TextPositions(text);
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+/**
+ * Reads a trust_restrictions file for the rules.
+ *
+ * @param text - The file's text.
+ * @param documents - The text already parsed (`parseYamlDocuments`), so the file is parsed once per lint.
+ * @param positions - Where offsets are reported (a repaired text reports the original's lines and columns).
+ */
+export function readTrustSource(text: string, documents: YamlDocuments = parseYamlDocuments(text), positions: TextPositions = new TextPositions(text)): TrustSource {
+  const doc = documents[0];
   const findings: LintFinding[] = [];
   const range = (start: number, end: number) => {
     const a = positions.at(start);
@@ -57,22 +91,31 @@ export function readTrustSource(text: string): TrustSource {
   };
   const aliasLines = new Set<number>();
   const entries: PatternEntry[] = [];
-  let setting: { form: "list" | "scalar"; keyAt: { start: number; end: number }; entries: PatternEntry[]; scalar?: ScalarSetting } | undefined;
+  type Setting = { form: "list" | "scalar"; keyAt: { start: number; end: number }; entries: PatternEntry[]; scalar?: ScalarSetting };
+  let setting: Setting | undefined;
+  let misspelled: (Setting & { key: string }) | undefined;
+  /** Records the value of `trust.subject_name`, or of the first key that looks like a misspelling of it. */
+  const record = (key: string, value: Setting): void => {
+    if (key === SUBJECT_NAME_KEY) setting = value;
+    else if (misspelled === undefined && misspelledSubjectNameKey(key)) misspelled = { ...value, key };
+  };
 
   const aliasEntry = (node: YamlNode, flow: boolean, form: "list" | "scalar"): PatternEntry => {
     const start = node.range?.[0] ?? 0;
     const end = aliasExtent(text, start, flow, positions);
     const written = text.slice(start, end);
     aliasLines.add(positions.at(start).line);
-    const quoted = quoteYaml(written);
+    // A documentation callout after it (` <1>`) is left outside the quotes: it is never part of the pattern.
+    const callout = CALLOUT.exec(written);
+    const quoted = quoteYaml(callout ? written.slice(0, callout.index) : written);
     findings.push({
       rule: "unquoted-alias",
       severity: "error",
       ...range(start, end),
       message:
         `unquoted value ${written} starts with '*', which YAML reads as an alias to an anchor "${isAlias(node) ? node.source : written.slice(1)}" that does not exist: ` +
-        `Elasticsearch refuses the whole file; quote it: ${quoted}`,
-      fix: { description: `quote the pattern: ${quoted}`, edits: [{ ...range(start, end), text: quoted }] },
+        `Elasticsearch refuses the whole file; quote it: ${quoted}${callout ? ` (without the callout "${callout[0].trim()}")` : ""}`,
+      fix: { description: `quote the pattern: ${quoted}${callout ? `, dropping "${callout[0].trim()}"` : ""}`, edits: [{ ...range(start, end), text: quoted }] },
     });
     return { text: written, start, end, style: "alias", form, flow, sourceOffset: (i) => (i >= 0 && i <= written.length ? start + i : undefined) };
   };
@@ -87,7 +130,7 @@ export function readTrustSource(text: string): TrustSource {
     });
   };
 
-  const aliasTarget = resolveAliases(doc as Document);
+  const aliasTarget = doc ? resolveAliases(doc as Document) : () => undefined;
   const aliasedEntries = new Map<YamlNode, PatternEntry>();
   let visited = 0;
   let expansionReported = false;
@@ -120,7 +163,7 @@ export function readTrustSource(text: string): TrustSource {
         const target = aliasTarget(value);
         if (target === undefined) {
           const entry = aliasEntry(value, false, "scalar");
-          if (key === SUBJECT_NAME_KEY) setting = { form: "scalar", keyAt: { start: keyStart, end: keyEnd }, entries: splitEntry(entry) };
+          record(key, { form: "scalar", keyAt: { start: keyStart, end: keyEnd }, entries: splitEntry(entry) });
           continue;
         }
         value = target as YamlNode;
@@ -163,29 +206,36 @@ export function readTrustSource(text: string): TrustSource {
             items.push(scalarEntry(item, text, "list", value.flow === true));
           }
         }
-        if (key === SUBJECT_NAME_KEY) setting = { form: "list", keyAt: { start: keyStart, end: keyEnd }, entries: items };
+        record(key, { form: "list", keyAt: { start: keyStart, end: keyEnd }, entries: items });
       } else if (value === null || (isScalar(value) && (value.value === null || value.value === undefined))) {
         nullFinding(value, keyStart, `the value of [${key}]`);
-      } else if (isScalar(value) && key === SUBJECT_NAME_KEY) {
+      } else if (isScalar(value) && (key === SUBJECT_NAME_KEY || misspelledSubjectNameKey(key))) {
         const whole = scalarEntry(value, text, "scalar", false);
         const pieces = splitEntry(whole);
-        setting = {
+        record(key, {
           form: "scalar",
           keyAt: { start: keyStart, end: keyEnd },
           entries: pieces,
           scalar: { start: whole.start, end: whole.end, value: whole.text, pieces: pieces.length },
-        };
+        });
       }
     }
   };
-  if (doc.contents !== null) walk(doc.contents, "");
-  if (setting) entries.push(...setting.entries);
+  if (doc && doc.contents !== null) walk(doc.contents, "");
+  // With the real key missing, a misspelled one's patterns are what was meant: lint them.
+  const used = setting ?? misspelled;
+  if (used) entries.push(...used.entries);
 
   let syntaxBroken = expansionReported;
-  for (const error of doc.errors) {
+  /** Where the parser started guessing the structure; what follows it is not linted. */
+  let structureLostAt = Number.POSITIVE_INFINITY;
+  const brokenNodes: [number, number][] = [];
+  for (const error of doc?.errors ?? []) {
     const at = positions.at(error.pos[0]);
     if (aliasLines.has(at.line)) continue; // "Unexpected scalar at node end" after `*alias <1>`: the alias finding explains it
     syntaxBroken = true;
+    if (LOCAL_YAML_ERRORS.has(error.code)) brokenNodes.push([error.pos[0], Math.max(error.pos[0], error.pos[1])]);
+    else structureLostAt = Math.min(structureLostAt, error.pos[0]);
     findings.push({
       rule: "yaml-syntax",
       severity: "error",
@@ -193,14 +243,22 @@ export function readTrustSource(text: string): TrustSource {
       message: `${error.message.split("\n")[0] ?? error.message}: Elasticsearch refuses the whole file`,
     });
   }
+  const readAsWritten = (start: number, end: number) => end <= structureLostAt && !brokenNodes.some(([a, b]) => start < Math.max(b, a + 1) && a < Math.max(end, start + 1));
+  const kept = syntaxBroken ? entries.filter((e) => readAsWritten(e.start, e.end)) : entries;
+  // Findings about the structure after the parser lost it are the cascade, not the file's problems.
+  const lost = Number.isFinite(structureLostAt) ? positions.at(structureLostAt) : undefined;
+  const structural = lost
+    ? findings.filter((f) => f.rule === "yaml-syntax" || f.rule === "unquoted-alias" || f.line < lost.line || (f.line === lost.line && f.column < lost.column))
+    : findings;
   return {
     positions,
-    findings,
-    entries,
+    findings: structural,
+    entries: kept,
     syntaxBroken,
-    form: setting?.form ?? "missing",
+    form: used?.form ?? "missing",
     ...(setting ? { keyAt: setting.keyAt } : {}),
-    ...(setting?.scalar ? { scalar: setting.scalar } : {}),
+    ...(used?.scalar ? { scalar: used.scalar } : {}),
+    ...(misspelled ? { misspelledKey: { key: misspelled.key, start: misspelled.keyAt.start, end: misspelled.keyAt.end } } : {}),
   };
 }
 
