@@ -23,6 +23,7 @@ const FIXED = [
   "dotnet/net-TestData-testclienteku.contoso.com.noRC2.pfx", // zero bytes after the PFX
   "dotnet/net-TestDataCertificates-testservereku.contoso.com.pfx",
   "bc-java/PKCS12StoreTest-gostOpenSSLIntegerDPfx.p12", // a GOST key: skipped, certificate shown
+  "bc-java/PKCS12StoreTest-gostPfx.p12", // CryptoPro: GOST R 34.11-94 MAC, GOST 28147-89 PBES2
   "local-openssl/dsa.p12",
   "local-openssl/ec-brainpoolP256r1.p12",
   "local-openssl/ec-secp256k1.p12",

@@ -78,6 +78,10 @@ const KNOWN_UNSUPPORTED: Readonly<Record<string, string>> = {
   "1.2.643.2.2.9": "GOST R 34.11-94",
   "1.2.643.2.2.10": "HMAC GOST R 34.11-94",
   "1.2.643.2.2.21": "GOST 28147-89",
+  "1.2.643.2.2.31.0": "GOST 28147-89 test parameters",
+  "1.2.643.2.2.31.2": "GOST 28147-89 CryptoPro-B parameters",
+  "1.2.643.2.2.31.3": "GOST 28147-89 CryptoPro-C parameters",
+  "1.2.643.2.2.31.4": "GOST 28147-89 CryptoPro-D parameters",
   "1.2.643.7.1.1.2.2": "GOST R 34.11-2012 (256-bit)",
   "1.2.643.7.1.1.2.3": "GOST R 34.11-2012 (512-bit)",
 };

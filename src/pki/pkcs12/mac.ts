@@ -13,6 +13,9 @@ import type { HashName } from "./oids.js";
 import { DIGEST_BY_OID, HASH_SIZES, HMAC_BY_OID, Oid, hashLabel } from "./oids.js";
 import type { PasswordEncoding, PasswordForms } from "./pbe.js";
 import { bmpEncoding, parsePbkdf2Params, pbkdf2Bytes, pbkdf2Passwords } from "./pbe.js";
+import type { GostHmacMac } from "./gost/mac.js";
+import { GOST_MAC_BYTES, gostMacMatches } from "./gost/mac.js";
+import { GostOid } from "./gost/oids.js";
 
 /** RFC 7292 §5.1 / Appendix B: HMAC keyed by the PKCS#12 KDF (ID 3) over the authSafe content. */
 export interface HmacMac {
@@ -36,7 +39,7 @@ export interface Pbmac1Mac {
   readonly digest: Uint8Array;
 }
 
-export type MacScheme = HmacMac | Pbmac1Mac;
+export type MacScheme = HmacMac | Pbmac1Mac | GostHmacMac;
 
 function macIterations(value: number | string): number {
   let big: bigint;
@@ -54,12 +57,21 @@ export function parseMac(macData: MacData): MacScheme {
   const digest = new Uint8Array(macData.mac.digest.buffer);
   const oid = algorithm.algorithm;
   if (oid === Oid.pbmac1) return parsePbmac1(algorithm, digest);
+  if (oid === GostOid.gostr3411_94) return parseGostMac(macData, digest);
   const hash = DIGEST_BY_OID[oid];
   if (hash === undefined) throw new Unsupported("MAC digest algorithm", oid);
   if (digest.length !== HASH_SIZES[hash].u) throw new Malformed(`MAC digest is ${digest.length} bytes, expected ${HASH_SIZES[hash].u}`);
   const salt = new Uint8Array(macData.macSalt.buffer);
   if (salt.length > MAX_SALT_BYTES) throw new Malformed(`MAC salt is ${salt.length} bytes long`);
   return { kind: "hmac", name: `HMAC-${hashLabel(hash)}`, hash, salt, iterations: macIterations(macData.iterations), digest };
+}
+
+/** CryptoPro's MacData: digestAlgorithm id-GostR3411-94, a 32-byte HMAC_GOSTR3411 (gost/mac.ts). */
+function parseGostMac(macData: MacData, digest: Uint8Array): GostHmacMac {
+  if (digest.length !== GOST_MAC_BYTES) throw new Malformed(`MAC digest is ${digest.length} bytes, expected ${GOST_MAC_BYTES}`);
+  const salt = new Uint8Array(macData.macSalt.buffer);
+  if (salt.length > MAX_SALT_BYTES) throw new Malformed(`MAC salt is ${salt.length} bytes long`);
+  return { kind: "gost-hmac", name: "HMAC-GOSTR3411-94", salt, iterations: macIterations(macData.iterations), digest };
 }
 
 function parsePbmac1(algorithm: AlgorithmIdentifier, digest: Uint8Array): Pbmac1Mac {
@@ -112,7 +124,7 @@ export interface MacInfo {
 
 export function macInfo(scheme: MacScheme, passwordEncoding?: PasswordEncoding): MacInfo {
   const encoding = passwordEncoding !== undefined ? { passwordEncoding } : {};
-  if (scheme.kind === "hmac") return { algorithm: scheme.name, kdf: "PKCS#12 KDF", iterations: scheme.iterations, ...encoding };
+  if (scheme.kind === "hmac" || scheme.kind === "gost-hmac") return { algorithm: scheme.name, kdf: "PKCS#12 KDF", iterations: scheme.iterations, ...encoding };
   return {
     algorithm: "PBMAC1",
     kdf: "PBKDF2",
@@ -147,6 +159,13 @@ export async function verifyMac(
       budget.spend(macDerivation(scheme));
       const key = await pbkdf2Bytes(candidate.bytes, scheme.salt, scheme.iterations, scheme.keyLength, scheme.prf);
       if (macMatches(scheme.hmac, key, content, scheme.digest)) return { passwordEncoding: candidate.encoding };
+    }
+    return null;
+  }
+  if (scheme.kind === "gost-hmac") {
+    for (const password of passwords.bmp) {
+      budget.spend(macDerivation(scheme));
+      if (await gostMacMatches(scheme, password, content)) return { bmp: password, passwordEncoding: bmpEncoding(password) };
     }
     return null;
   }

@@ -12,6 +12,8 @@ import type { HashName } from "./oids.js";
 import { Oid, hashLabel } from "./oids.js";
 import { rc2CbcDecrypt } from "./rc2.js";
 import { Pbes2FormatError, encodePbes2Aes256Params, readPbes2Params, readPbkdf2Params } from "../pbes2.js";
+import type { GostPbes2Scheme } from "./gost/pbes2.js";
+import { gostPbes2Decrypt, readGostPbes2Params } from "./gost/pbes2.js";
 
 const pbkdf2 = promisify(pbkdf2Callback);
 
@@ -65,6 +67,9 @@ const CIPHER_LABELS: Readonly<Record<NodeCipher, string>> = {
 };
 
 export function encryptionInfo(scheme: EncryptionScheme, passwordEncoding?: PasswordEncoding): EncryptionInfo {
+  if (scheme.kind === "gost-pbes2") {
+    return { scheme: "PBES2", cipher: scheme.cipher, kdf: "PBKDF2", prf: "HMAC-GOSTR3411-94", iterations: scheme.iterations, ...(passwordEncoding !== undefined ? { passwordEncoding } : {}) };
+  }
   const cipher = scheme.cipher === "rc2-cbc" ? `RC2-${scheme.kind === "pkcs12-pbe" ? scheme.rc2EffectiveBits : 128}-CBC` : CIPHER_LABELS[scheme.cipher];
   return {
     scheme: scheme.kind === "pbes2" ? "PBES2" : "PKCS#12 PBE",
@@ -107,7 +112,7 @@ export interface Pbes2Scheme {
   readonly iv: Uint8Array;
 }
 
-export type EncryptionScheme = Pkcs12PbeScheme | Pbes2Scheme;
+export type EncryptionScheme = Pkcs12PbeScheme | Pbes2Scheme | GostPbes2Scheme;
 
 const PKCS12_PBE: Readonly<Record<string, { name: string; cipher: NodeCipher | "rc2-cbc"; keyLength: number; rc2Bits: number }>> = {
   [Oid.pbeWithSHAAnd3KeyTripleDESCBC]: { name: "pbeWithSHAAnd3-KeyTripleDES-CBC", cipher: "des-ede3-cbc", keyLength: 24, rc2Bits: 0 },
@@ -153,8 +158,10 @@ export function parseEncryptionScheme(algorithm: AlgorithmIdentifier): Encryptio
   throw new Unsupported("encryption algorithm", oid);
 }
 
-function parsePbes2(algorithm: AlgorithmIdentifier): Pbes2Scheme {
+function parsePbes2(algorithm: AlgorithmIdentifier): Pbes2Scheme | GostPbes2Scheme {
   if (algorithm.parameters === null || algorithm.parameters === undefined) throw new Malformed("PBES2 has no parameters");
+  const gost = readGostPbes2Params(new Uint8Array(algorithm.parameters as ArrayBuffer));
+  if (gost !== null) return gost;
   const { kdf, cipher, iv } = sharedParameters(() => readPbes2Params(new Uint8Array(algorithm.parameters as ArrayBuffer)));
   return {
     kind: "pbes2",
@@ -214,6 +221,15 @@ export async function decrypt(
   budget: WorkBudget,
   accept: (plaintext: Uint8Array) => boolean,
 ): Promise<Decrypted> {
+  if (scheme.kind === "gost-pbes2") {
+    // CFB has no padding to check: the structural check alone tells a wrong key.
+    for (const candidate of pbkdf2Passwords(passwords)) {
+      budget.spend(decryptionDerivation(scheme));
+      const plaintext = await gostPbes2Decrypt(scheme, candidate.bytes, data);
+      if (accept(plaintext)) return { plaintext, passwordEncoding: candidate.encoding };
+    }
+    throw new DecryptionFailed(`${scheme.name} decryption failed`);
+  }
   if (scheme.kind === "pbes2") {
     for (const candidate of pbkdf2Passwords(passwords)) {
       budget.spend(decryptionDerivation(scheme));
