@@ -180,6 +180,11 @@ async function readPfx(bytes: Uint8Array, password: string, budget: WorkBudget, 
     macMatch = matched;
     const first = matched.bmp;
     if (first !== undefined) passwords = { ...passwords, bmp: [first, ...passwords.bmp.filter((candidate) => candidate !== first)] };
+  } else if (mac !== null && planned.some(usesGost)) {
+    // GOST runs in JavaScript on this thread (gost/): overlapping would only interleave it, and a
+    // wrong password would still pay for every decryption. Check the MAC first.
+    macMatch = await verifyMac(mac, passwords, authSafeContent, budget);
+    if (macMatch === null) throw failures.wrongPassword(macMismatch(mac));
   } else if (mac !== null) {
     // Start the decryptions first (PBKDF2 runs on libuv's pool, the PKCS#12 KDF on worker threads)
     // and check the MAC meanwhile; their failures are only reported once the MAC has matched,
@@ -214,6 +219,11 @@ function collect(
   }
   const macDetails = mac === null ? null : macInfo(mac, macMatch?.passwordEncoding);
   return { ...assemble(bags, mac, [...new Set(names)]), macDetails, safes };
+}
+
+function usesGost(entry: PlannedContent): boolean {
+  if (entry.kind === "encrypted") return entry.scheme.kind === "gost-pbes2";
+  return entry.bags.some((bag) => bag.type === "shroudedKey" && bag.scheme.kind === "gost-pbes2");
 }
 
 function macMismatch(mac: MacScheme): string {
