@@ -84,6 +84,17 @@ export { parseFleetFile, isFleetFile } from "./fleet/fleet-file.js";
 export type { FleetSpec, FleetClusterSpec, FleetExpectation, FleetFileResult, FleetRef, FleetNodeRef } from "./fleet/fleet-file.js";
 export { eceMember } from "./fleet/ece-cluster.js";
 export type { EceMember } from "./fleet/ece-cluster.js";
+
+// ---- CA rotation: plan and check, phase by phase ---------------------------------------------
+
+export { planRotation, PHASE_NAMES } from "./fleet/rotation/plan.js";
+export type { RotationInput, RotationInputNode, RotationInputEce } from "./fleet/rotation/plan.js";
+export { checkRotation, rotatedTrust, eceMemberName } from "./fleet/rotation/check.js";
+export type { RotationCheck, RotationStepResult, RotationBreak } from "./fleet/rotation/check.js";
+export { replayRotation } from "./fleet/rotation/replay.js";
+export type { ReplayedStep } from "./fleet/rotation/replay.js";
+export { parseRotationPlan } from "./fleet/rotation/plan-file.js";
+export type { RotationPlan, RotationPhase, RotationStep, RotationAction, RotationNode, RotationEce, RotationRestrictions, RotationState, NodeState, EceState, CaRole, Presented } from "./fleet/rotation/model.js";
 export { renderScanHtml } from "./report/scan-html.js";
 export { renderMeshHtml } from "./report/mesh-html.js";
 

@@ -23,5 +23,6 @@ export const commands: readonly CommandEntry[] = [
   { name: "ece", describe: "Push trust into Elastic Cloud Enterprise: ece trust show|add|remove, ece ca", load: () => import("./ece.js") },
   { name: "probe", describe: "Connect to a live node, capture its certificate chain and check it like check", load: () => import("./probe.js") },
   { name: "scan", describe: "Every certificate in bundles, keystores, files and live nodes, soonest expiry first, with findings", load: () => import("./scan.js") },
+  { name: "rotate", describe: "Replace a cluster's CA without downtime: rotate plan writes the phases, rotate check verifies every step", load: () => import("./rotate.js") },
   { name: "mesh", describe: "Which cluster accepts which: the trust matrix of a fleet file, both directions", load: () => import("./mesh.js") },
 ];
