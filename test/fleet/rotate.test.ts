@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPeerChecker } from "../../src/index.js";
+import { createPeerChecker, decodePem, parseCertificate } from "../../src/index.js";
 import { runCli } from "../helpers/cli.js";
 import { makeCa, makeServerCertificate } from "../ece/certs.js";
 import { FakeEce, sampleDeployment } from "../ece/server.js";
@@ -102,6 +102,9 @@ describe("rotate plan", () => {
     expect(certificate.issuer).toBe("CN=CA2");
     expect(certificate.san.otherNameCommonName).toEqual([NAMES[1]]);
     expect((await cli(["verify", "plan/phase-2-new-certificates/node-2/node-2.crt", "--ca", "plan/new-ca/ca.crt"])).code).toBe(0);
+    // The SubjectAltName extension is carried over byte for byte (othername renew's reissue).
+    const san = (path: string) => parseCertificate(decodePem(readFileSync(join(dir, path), "utf8"))[0]!.der).extensions.find((e) => e.oid === "2.5.29.17")!.value;
+    expect(Buffer.from(san("plan/phase-2-new-certificates/node-2/node-2.crt")).equals(Buffer.from(san("certs/node-2/node-2.crt")))).toBe(true);
   });
 });
 

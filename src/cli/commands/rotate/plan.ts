@@ -4,7 +4,6 @@ import { ExitCode, OthernameError } from "../../../errors.js";
 import { checkRotation, eceMemberName, rotatedTrust } from "../../../fleet/rotation/check.js";
 import type { CaRole, RotationPlan } from "../../../fleet/rotation/model.js";
 import { PHASE_NAMES, planRotation, type RotationInputEce, type RotationInputNode } from "../../../fleet/rotation/plan.js";
-import { renewedCertificate } from "../../../fleet/rotation/renewed-certificate.js";
 import { loadAnchors } from "../../../io/anchors.js";
 import { readCertificateSources } from "../../../io/certificate-sources.js";
 import { openStage, type StageEntry } from "../../../io/output-stage.js";
@@ -12,7 +11,8 @@ import { resolvePassword } from "../../../io/password.js";
 import { readInputFile } from "../../../io/read-input.js";
 import type { Certificate } from "../../../pki/certificate.js";
 import { isSignedBy, type Issuer } from "../../../pki/issue.js";
-import { exportPrivateKeyPem, generateKey, parseKeySpec, type KeySpec } from "../../../pki/keys.js";
+import { exportPrivateKeyPem, parseKeySpec, type KeySpec, type PrivateKey } from "../../../pki/keys.js";
+import { keySpecOf, reissueCertificate } from "../../../pki/reissue.js";
 import { encodePem } from "../../../pki/pem.js";
 import { parseTrustFields } from "../../../trust/decide.js";
 import { loadTrustRestrictions } from "../../../trust/restrictions.js";
@@ -92,9 +92,16 @@ export async function rotatePlan(args: RotateArgs, ctx: CommandContext): Promise
   // Phase 2: one new key (of the node's key type, or --key) and certificate per node.
   const inputs: RotationInputNode[] = [];
   for (const node of nodes) {
-    const key = await generateKey(keyText(args) !== undefined ? parseKeySpec(keyText(args)) : specOf(node.leaf));
-    const der = await renewedCertificate(node.leaf, issuer, { notBefore: now, notAfter: addDays(now, days), publicKey: key.spki });
-    const renewed = encodePem("CERTIFICATE", der);
+    // Same subject and SubjectAltName bytes, new validity, a new key; the issuer changes on purpose (reissuer).
+    const result = await reissueCertificate({
+      certificate: node.leaf,
+      issuer,
+      validity: { days, at: now },
+      key: { generate: keyText(args) !== undefined ? parseKeySpec(keyText(args)) : keySpecOf(node.leaf) },
+      reissuer: true,
+    });
+    const key = result.key as PrivateKey;
+    const renewed = encodePem("CERTIFICATE", result.der);
     files.push({ path: `${FOLDERS[1]}/${node.name}/${node.name}.crt`, bytes: text(renewed), mode: PUBLIC });
     files.push({ path: `${FOLDERS[1]}/${node.name}/${node.name}.key`, bytes: text(exportPrivateKeyPem(key, { format: "pkcs8", password })), mode: PRIVATE });
     inputs.push({ name: node.name, source: node.source, certificate: encodePem("CERTIFICATE", node.leaf.der), intermediates: node.intermediates.map((c) => encodePem("CERTIFICATE", c.der)), renewed });
