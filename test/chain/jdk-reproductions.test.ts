@@ -217,3 +217,17 @@ describe("the JDK's TLS end-entity checks and refusals (issue #12)", () => {
     expect(self.failures.map((f) => f.code)).toContain("JDK_REFUSED");
   });
 });
+
+describe("the JDK's trust anchor check (PKIXValidator)", () => {
+  it("as the JDK, a v3 anchor that is not a CA, or whose keyUsage lacks keyCertSign, is refused; RFC 5280 takes the anchor as given", async () => {
+    const notCa = await makeCa("CN=Not CA Root", undefined, { basicConstraints: null });
+    const leaf = await makeLeaf("CN=n1", notCa);
+    const input = { leaf: leaf.certificate, intermediates: [], anchors: [notCa.certificate], at: AT };
+    expect(validateChain(input, { as: "server" }).failures.map((f) => f.message)).toEqual(['TrustAnchor with subject "CN=Not CA Root" is not a CA certificate']);
+    const noKcs = await makeCa("CN=No KCS Root", undefined, { keyUsage: x509.KeyUsageFlags.cRLSign });
+    const leaf2 = await makeLeaf("CN=n2", noKcs);
+    const input2 = { leaf: leaf2.certificate, intermediates: [], anchors: [noKcs.certificate], at: AT };
+    expect(validateChain(input2, { as: "server" }).failures.map((f) => f.code)).toEqual(["JDK_REFUSED"]);
+    expect(validateChain(input2).failures.map((f) => f.code)).toEqual(["MISSING_KEY_CERT_SIGN"]);
+  });
+});

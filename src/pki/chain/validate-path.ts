@@ -63,6 +63,11 @@ export function validatePath(path: readonly Certificate[], shape: PathShape): Ch
     }
     if (i === 0) continue;
     if (jdkAnchor) {
+      // PKIXValidator's trust anchor check: a v3 anchor must be a CA and, with keyUsage, keyCertSign.
+      if (cert.version >= 3 && !cert.isCa) failures.push({ index: i, code: "JDK_REFUSED", message: `TrustAnchor with subject "${cert.subject}" is not a CA certificate` });
+      else if (cert.keyUsage !== undefined && !cert.keyUsage.includes("keyCertSign")) {
+        failures.push({ index: i, code: "JDK_REFUSED", message: `TrustAnchor with subject "${cert.subject}" does not have keyCertSign bit set in KeyUsage extension` });
+      }
       const signature = verifyLink(path[i - 1] as Certificate, cert);
       if (!signature.ok) failures.push({ index: i - 1, code: "BAD_SIGNATURE", message: `signature of ${(path[i - 1] as Certificate).subject} by ${cert.subject} is invalid: ${signature.reason}` });
       continue;
