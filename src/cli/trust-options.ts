@@ -10,5 +10,12 @@ export function trustRestrictionOptions(yargs: Argv): Argv {
       requiresArg: true,
       default: OTHER_NAME_FIELD,
       describe: "Comma list of subjectAltName.otherName.commonName and/or subjectAltName.dnsName (trust_restrictions.x509_fields)",
+    })
+    .option("as", {
+      choices: ["client", "server", "both"] as const,
+      default: "both",
+      requiresArg: true,
+      // A transport node is TLS client and TLS server to its peers: its certificate must pass both.
+      describe: "Check the chain as Elasticsearch's JDK trust manager does for a TLS client (checkClientTrusted), server (checkServerTrusted) or both (a transport node's certificate is presented both ways)",
     });
 }

@@ -59,7 +59,8 @@ export function valuesForFields(san: { readonly otherNameCommonName: readonly st
 
 export interface ChainVerdict {
   readonly ok: boolean;
-  readonly failures: readonly { readonly index: number; readonly code: string; readonly message: string }[];
+  /** `direction`: the TLS direction (`as`) whose JDK end-entity check failed, when only one did. */
+  readonly failures: readonly { readonly index: number; readonly code: string; readonly message: string; readonly direction?: string }[];
 }
 
 export interface TrustDecisionInput {
@@ -141,7 +142,7 @@ export function decideTrust(input: TrustDecisionInput): TrustDecision {
       fields,
       values,
       match: null,
-      message: `Certificate chain for ${subject} is not trusted${first ? `: ${first.code}: ${first.message}` : ""}`,
+      message: `Certificate chain for ${subject} is not trusted${first ? `: ${first.code}${first.direction ? ` (as TLS ${first.direction})` : ""}: ${first.message}` : ""}`,
       explanation: {
         verdicts: [],
         nearestMiss: null,

@@ -4,6 +4,7 @@ import { resolvePassword } from "../../io/password.js";
 import { readInputFile } from "../../io/read-input.js";
 import { probeTls, type TlsProbeResult } from "../../io/tls-probe.js";
 import { parseCertificate, type Certificate } from "../../pki/certificate.js";
+import type { TlsRole } from "../../pki/chain.js";
 import { exportPrivateKeyPem, readPrivateKey, type PrivateKey } from "../../pki/keys.js";
 import { encodePem } from "../../pki/pem.js";
 import type { CryptoFile } from "../../pki/read.js";
@@ -14,7 +15,7 @@ import type { CommandContext } from "../context.js";
 import { trustRestrictionOptions } from "../trust-options.js";
 import { passwordOptions, warnPassOnCommandLine, type PasswordArgs } from "../password-options.js";
 import { parseDurationOption } from "../duration-option.js";
-import { chainDiagnoses, diagnosisLines, nameDiagnoses } from "../trust-diagnosis.js";
+import { chainDiagnoses, diagnosisLines, jdkDiagnoses, nameDiagnoses } from "../trust-diagnosis.js";
 import { parseAt } from "../parse-at.js";
 import { describe as describeCheck } from "./check.js";
 import { loadRestrictionsFile } from "./match.js";
@@ -27,6 +28,7 @@ interface ProbeArgs extends PasswordArgs {
   readonly ca: readonly string[];
   readonly restrictions: string;
   readonly fields?: string;
+  readonly as?: TlsRole;
   readonly servername?: string;
   readonly timeout: string;
   readonly "tls-version"?: "1.2" | "1.3";
@@ -72,6 +74,7 @@ export default defineCommand<ProbeArgs>({
         "$0 probe node1.example:9300 --p12 node2.p12 --pass-env P12_PASS --ca ca.crt --restrictions trust.yml --json",
         "Present node2's certificate as Elasticsearch nodes require, and also learn whether node1 accepts it",
       )
+      .example("$0 probe node1.example:9300 --ca ca.crt --restrictions trust.yml --as server", "Judge node1's certificate only as the TLS server it is on this connection (checkServerTrusted)")
       .example("$0 probe 10.0.0.5:9300 --cert me.crt --key me.key --servername node1 --ca ca.crt --restrictions trust.yml", "Connect by IP, send SNI node1"),
   run: async (args, ctx) => {
     const { host, port } = parseTarget(args.target);
@@ -90,9 +93,9 @@ export default defineCommand<ProbeArgs>({
     const probe = await probeTls({ host, port, servername: args.servername, timeoutMs, clientCertificate, minVersion: version, maxVersion: version });
     const [leaf, ...extras] = probe.peerChain.map((der, index) => parsePeerCertificate(der, index, args.target));
     if (leaf === undefined) throw new OthernameError("TLS_NO_PEER_CERTIFICATE", `cannot probe ${args.target}: no certificate seen`, { kind: "remote" });
-    const result = checkCertificate({ leaf, intermediates: extras, anchors, at, fields, matcher: restrictions.matcher });
+    const result = checkCertificate({ leaf, intermediates: extras, anchors, at, fields, matcher: restrictions.matcher, as: args.as ?? "both" });
     const chain = [leaf, ...extras].map((c) => ({ subject: c.subject, issuer: c.issuer }));
-    const diagnoses = [...chainDiagnoses(result.chain, { anchors, intermediates: extras }), ...nameDiagnoses(result.decision, leaf)];
+    const diagnoses = [...chainDiagnoses(result.chain, { anchors, intermediates: extras }), ...jdkDiagnoses(result), ...nameDiagnoses(result.decision, leaf)];
     if (args.json) {
       ctx.json({
         ...certificateCheckReport(result),
@@ -101,7 +104,7 @@ export default defineCommand<ProbeArgs>({
         handshake: { clientCertificateAccepted: probe.clientCertificateAccepted, error: probe.error },
       });
     } else {
-      for (const line of [...describeCheck(args.target, result.decision, leaf), ...diagnosisLines(diagnoses)]) ctx.out(line);
+      for (const line of [...describeCheck(args.target, result.decision, leaf, result), ...diagnosisLines(diagnoses)]) ctx.out(line);
       ctx.out(`  peer: ${probe.protocol ?? "?"} ${probe.cipher ?? "?"}, ${chain.length} certificate${chain.length === 1 ? "" : "s"}: ${chain.map((c) => c.subject).join(" ← ")}`);
       ctx.out(`  handshake: ${describeHandshake(probe, clientCertificate !== undefined)}`);
     }
