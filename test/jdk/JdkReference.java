@@ -6,12 +6,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.X509CertSelector;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Date;
 import java.util.List;
+import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
@@ -19,14 +23,16 @@ import javax.net.ssl.X509TrustManager;
 /**
  * The JDK reference for othername's differential test (test/jdk/differential.test.ts).
  *
- * Run as a single-file source program: {@code java test/jdk/JdkReference.java MANIFEST}. Each
+ * Run as a single-file source program: {@code java test/jdk/JdkReference.java MANIFEST [AT]}. Each
  * manifest line is tab-separated and gives one JSON line on stdout:
  * <ul>
  *   <li>{@code chain ID PEER.pem ANCHORS.pem}: PEER.pem holds the peer's chain as a TLS Certificate
  *       message carries it (leaf first); ANCHORS.pem the trusted certificates. The chain is checked with
  *       the JDK's default TrustManagerFactory over a KeyStore of the anchors, with
  *       {@code checkClientTrusted} and {@code checkServerTrusted} (authType "UNKNOWN", what SunJSSE
- *       passes under TLS 1.3), at the current time. The leaf's SAN values as
+ *       passes under TLS 1.3), at the current time, or at AT (an ISO-8601 instant) when given: the
+ *       factory is then initialised with the PKIX parameters the KeyStore gives (its anchors,
+ *       revocation off, as the trust manager sets them) and that date. The leaf's SAN values as
  *       {@code getSubjectAlternativeNames()} returns them are printed too, with Elasticsearch's reading
  *       of them.</li>
  *   <li>{@code decode ID CHARSET HEX}: the bytes decoded with {@code new String(bytes, CHARSET)}
@@ -37,7 +43,11 @@ import javax.net.ssl.X509TrustManager;
 public class JdkReference {
     private static final String COMMON_NAME_OID = "2.5.4.3";
 
+    /** The validation date (the second argument), or null: now. */
+    private static Date at;
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 1) at = Date.from(java.time.Instant.parse(args[1]));
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
         CertificateFactory factory = CertificateFactory.getInstance("X.509");
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
@@ -78,7 +88,14 @@ public class JdkReference {
         int n = 0;
         for (X509Certificate anchor : read(factory, anchorsFile)) anchors.setCertificateEntry("anchor" + n++, anchor);
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(anchors);
+        if (at == null) {
+            tmf.init(anchors);
+        } else {
+            PKIXBuilderParameters parameters = new PKIXBuilderParameters(anchors, new X509CertSelector());
+            parameters.setRevocationEnabled(false);
+            parameters.setDate(at);
+            tmf.init(new CertPathTrustManagerParameters(parameters));
+        }
         X509TrustManager tm = trustManager(tmf);
         X509Certificate[] chain = peer.toArray(new X509Certificate[0]);
         verdict(json, "client", () -> tm.checkClientTrusted(chain, "UNKNOWN"));

@@ -16,7 +16,9 @@ import { makeCases, type CaseFiles } from "./make.js";
  * othername against the JDK itself (issue #12): chains made with openssl for every feature, and
  * seeded random mixes, run through test/jdk/JdkReference.java in one JVM (the JDK's default
  * TrustManagerFactory, checkClientTrusted and checkServerTrusted, getSubjectAlternativeNames() read
- * as Elasticsearch reads it). othername must give the JDK's names on every case.
+ * as Elasticsearch reads it). othername must give the JDK's verdict in both TLS directions and the
+ * JDK's names on every case. Both sides validate at the same fixed instant, an hour after the
+ * certificates were made (openssl 3.0 cannot back-date them; they are valid for 30 days).
  */
 const javaAvailable = spawnSync("java", ["-version"], { stdio: "ignore" }).status === 0;
 if (!javaAvailable) console.warn("test/jdk: skipped, `java` (a JDK 17+) is not on the PATH; .ci/run installs default-jdk-headless");
@@ -53,16 +55,18 @@ describe.skipIf(!javaAvailable)("JDK differential (test/jdk/JdkReference.java)",
   const dir = mkdtempSync(join(tmpdir(), "othername-jdk-"));
   const jdk = new Map<string, JdkResult>();
   let files = new Map<string, CaseFiles>();
+  let at = new Date(0);
 
   beforeAll(async () => {
     files = new Map((await makeCases(dir, cases)).map((f) => [f.spec.id, f]));
+    at = new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000);
     const manifest = [
       ...[...files.values()].map((f) => `chain\t${f.spec.id}\t${f.peer}\t${f.anchors}`),
       ...decodes.map((d) => `decode\t${d.id}\t${d.charset}\t${d.bytes.toString("hex")}`),
     ];
     writeFileSync(join(dir, "manifest.tsv"), `${manifest.join("\n")}\n`);
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile("java", [fileURLToPath(new URL("JdkReference.java", import.meta.url)), join(dir, "manifest.tsv")], { maxBuffer: 64 << 20 }, (error, out, err) =>
+      execFile("java", [fileURLToPath(new URL("JdkReference.java", import.meta.url)), join(dir, "manifest.tsv"), at.toISOString().replace(".000Z", "Z")], { maxBuffer: 64 << 20 }, (error, out, err) =>
         error ? reject(new Error(`JdkReference failed: ${err}`)) : resolve(out),
       ),
     );
@@ -109,7 +113,7 @@ describe.skipIf(!javaAvailable)("JDK differential (test/jdk/JdkReference.java)",
     }
     if (chain instanceof Error) throw chain;
     // Elasticsearch reads the names after the JDK validated the chain (which may add the CN).
-    const { path } = validateChain({ leaf: chain[0] as Certificate, intermediates: chain.slice(1), anchors: anchorsOf(id), at: new Date() });
+    const { path } = validateChain({ leaf: chain[0] as Certificate, intermediates: chain.slice(1), anchors: anchorsOf(id), at });
     const names = namesAfterJdkValidation(path);
     // Elasticsearch reads names only from a peer the JDK accepted; a refused one keeps its otherNames
     // but may have stopped the JDK's name-constraints check before it added the CN.
@@ -118,6 +122,37 @@ describe.skipIf(!javaAvailable)("JDK differential (test/jdk/JdkReference.java)",
       otherNameCommonName: theirs.otherNameCommonName,
       dns: accepted ? theirs.dns : [],
     });
+  });
+
+  // The verdict of the JDK's trust manager, as Elasticsearch's transport layer gets it: a peer
+  // opening the connection (checkClientTrusted) and a peer accepting it (checkServerTrusted).
+  it.each(cases.map((c) => [c.id]))("verdicts on %s are the JDK's as TLS client and as TLS server", (id) => {
+    const { jdk: theirs, chain } = read(id);
+    const verdicts = (["client", "server"] as const).map((direction) => {
+      if (chain instanceof Error) return { direction, trusted: false, why: `othername cannot read the chain: ${chain.message}` };
+      const ours = validateChain({ leaf: chain[0] as Certificate, intermediates: chain.slice(1), anchors: anchorsOf(id), at }, { as: direction });
+      return { direction, trusted: ours.ok, why: ours.failures.map((f) => `${f.code}: ${f.message}`).join("; ") };
+    });
+    const expected = verdicts.map((v) => ({ direction: v.direction, trusted: theirs[v.direction] === "ACCEPT" }));
+    const reasons = `JDK client: ${theirs.clientMessage ?? "ACCEPT"}, server: ${theirs.serverMessage ?? "ACCEPT"}; othername: ${verdicts.map((v) => `${v.direction} ${v.why || "ok"}`).join(", ")}`;
+    expect(verdicts.map(({ direction, trusted }) => ({ direction, trusted })), reasons).toEqual(expected);
+  });
+
+  it("covers both verdicts in both directions, and the issue's reproductions", () => {
+    const verdict = (id: string) => [jdk.get(id)?.client, jdk.get(id)?.server];
+    const all = cases.map((c) => verdict(c.id));
+    for (const direction of [0, 1]) {
+      expect(all.filter((v) => v[direction] === "ACCEPT").length).toBeGreaterThan(50);
+      expect(all.filter((v) => v[direction] === "REJECT").length).toBeGreaterThan(50);
+    }
+    // Issue #12: what the JDK refuses and othername once accepted.
+    expect(verdict("nc/dirname-permitted-critical-outside")).toEqual(["REJECT", "REJECT"]);
+    expect(verdict("nc/email-permitted-critical-outside")).toEqual(["REJECT", "REJECT"]);
+    expect(verdict("nc/othername-permitted-critical-inside")).toEqual(["REJECT", "REJECT"]);
+    expect(verdict("policy/require-0-leaf-none")).toEqual(["REJECT", "REJECT"]);
+    expect(verdict("tls/eku=emailProtection;ku=none")).toEqual(["REJECT", "REJECT"]);
+    expect(verdict("tls/eku=serverAuth;ku=none")).toEqual(["REJECT", "ACCEPT"]);
+    expect(verdict("tls/eku=none;ku=critical,keyCertSign")).toEqual(["REJECT", "REJECT"]);
   });
 
   it("decodes strings with Java's replacement rules", () => {

@@ -163,12 +163,15 @@ export function dnsWithin(name: string, base: string): boolean {
   return n === b || n.endsWith(`.${b}`);
 }
 
-/** The JDK's DNSName.constrains: whole labels, no special meaning for a leading period. */
+/**
+ * The JDK's DNSName.constrains: whole labels; a constraint with a leading period (".example.com")
+ * also takes every name that ends with it (the JDK 17 differential: a.example.com is within it).
+ */
 function relateDnsJdk(base: string, name: string): Relation {
   const b = base.toLowerCase();
   const n = name.toLowerCase();
   if (b === n) return "match";
-  if (n.endsWith(b)) return n.charAt(n.lastIndexOf(b) - 1) === "." ? "within" : "same";
+  if (n.endsWith(b)) return n.charAt(n.lastIndexOf(b) - 1) === "." || b.startsWith(".") ? "within" : "same";
   if (b.endsWith(n)) return b.charAt(b.lastIndexOf(n) - 1) === "." ? "wider" : "same";
   return "same";
 }
