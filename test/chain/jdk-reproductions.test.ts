@@ -97,6 +97,13 @@ describe("name constraints of other forms (issue #12)", () => {
     expect(run(await makeLeaf("CN=evil.org", ica, { san: { dns: ["a.example.com"] } }), [ica], { as: "server" }).ok).toBe(true);
   });
 
+  it("as the JDK, a dNSName constraint with a leading period permits every name ending with it (JDK differential random/12-22)", async () => {
+    const ica = await makeCa("CN=Dot CA", root, { nameConstraints: { permittedDns: [".example.com"] } });
+    const inside = await makeLeaf("CN=leaf", ica, { san: { dns: ["a.example.com"] } });
+    expect(run(inside, [ica], { as: "server" }).ok).toBe(true);
+    expect(codes(run(await makeLeaf("CN=leaf", ica, { san: { dns: ["a.example.org"] } }), [ica], { as: "server" }))).toEqual(["NAME_CONSTRAINTS_VIOLATION"]);
+  });
+
   it("as the JDK, the trust anchor's own name constraints are not applied (Java TrustAnchor)", async () => {
     const constrainedRoot = await makeCa("CN=Constrained Root", undefined, { extra: [constraints({ permitted: [dirName("Acme")] })] });
     const leaf = await makeLeaf("CN=n, O=Evil", constrainedRoot);
