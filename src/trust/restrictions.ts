@@ -1,10 +1,13 @@
-import { Document, isAlias, isMap, isScalar, isSeq, type Node as YamlNode } from "yaml";
+import { Document, isAlias, isMap, isScalar, isSeq, type Node as YamlNode, type Scalar } from "yaml";
 import { OthernameError } from "../errors.js";
 import { AutomatonBudget } from "./automaton-budget.js";
 import { compilePattern, matcherFor, type CompiledPattern, type MatcherOptions, type PatternMatcher } from "./pattern.js";
 import { MAX_SETTINGS_NODES, resolveAliases } from "./yaml-aliases.js";
 import { parseYamlDocuments, type YamlDocuments } from "./yaml-documents.js";
 import { TextPositions } from "./lint/positions.js";
+import { sourceMap, styleOf } from "./scalar-source.js";
+import { dialectCause, regexDialectNotes } from "./regex-dialect.js";
+import { PatternSyntaxError } from "./regexp.js";
 
 /**
  * Loading a `trust_restrictions` file the way Elasticsearch does
@@ -28,6 +31,19 @@ export interface SourcePattern {
   /** 1-based line and column of the YAML/JSON value the pattern came from. */
   readonly line: number;
   readonly column: number;
+}
+
+type PositionOf = (index: number) => { readonly line: number; readonly column: number } | undefined;
+/**
+ * Line and column of character `index` of a pattern read here, when its value maps exactly (one
+ * line, known escapes): kept beside the data, so a SourcePattern stays plain data.
+ */
+const positionsOfPattern = new WeakMap<SourcePattern, PositionOf>();
+const positionOf = (p: SourcePattern, index: number) => positionsOfPattern.get(p)?.(index);
+/** The pattern, remembering where its characters sit. */
+function located(p: SourcePattern, at: PositionOf): SourcePattern {
+  positionsOfPattern.set(p, at);
+  return p;
 }
 
 export type TrustRestrictionsRead =
@@ -59,7 +75,14 @@ export const SUBJECT_NAME_KEY = "trust.subject_name";
 
 type Setting =
   | { readonly kind: "list"; readonly items: readonly SourcePattern[]; readonly line: number; readonly column: number }
-  | { readonly kind: "scalar"; readonly value: string; readonly line: number; readonly column: number; readonly plainSingleLine: boolean };
+  | {
+      readonly kind: "scalar";
+      readonly value: string;
+      readonly line: number;
+      readonly column: number;
+      readonly plainSingleLine: boolean;
+      readonly positionOf: PositionOf;
+    };
 
 class LoadFailure extends Error {
   constructor(
@@ -156,16 +179,38 @@ export function loadTrustRestrictions(input: { readonly fileName: string; readon
       byText.set(p.text, c);
       compiled.push(c);
       for (const w of c.warnings) warnings.push(`pattern [${p.text}] at line ${p.line}, column ${p.column}: ${w}`);
+      // Java/PCRE/JavaScript habits Lucene reads otherwise, where `lint` reports them (regex-dialect).
+      if (c.kind === "regex") {
+        for (const note of regexDialectNotes(p.text.slice(1, -1))) {
+          const at = positionOf(p, note.index + 1) ?? p;
+          warnings.push(`pattern [${p.text}] at line ${at.line}, column ${at.column}: ${note.message}`);
+        }
+      }
     } catch (error) {
       if (!(error instanceof OthernameError)) throw error;
-      if (error.code === "TRUST_AUTOMATON_BUDGET") {
-        return { ok: false, reason: `${error.message}; the budget ran out at pattern [${p.text}] at line ${p.line}, column ${p.column}`, line: p.line, column: p.column, code: error.code };
+      if (error instanceof PatternSyntaxError) {
+        // The character Lucene stopped at (+1 for the opening "/"), as `lint` reports it.
+        const at = positionOf(p, error.position + 1) ?? p;
+        const cause = dialectCause(p.text.slice(1, -1), error.position);
+        return {
+          ok: false,
+          reason: `invalid trust pattern [${p.text}] at line ${at.line}, column ${at.column}: ${error.message}${cause ? ` (${cause.message})` : ""}`,
+          line: at.line,
+          column: at.column,
+          pattern: p.text,
+          code: error.code,
+        };
       }
+      if (error.code === "TRUST_AUTOMATON_BUDGET") {
+        const at = positionOf(p, 0) ?? p;
+        return { ok: false, reason: `${error.message}; the budget ran out at pattern [${p.text}] at line ${at.line}, column ${at.column}`, line: at.line, column: at.column, code: error.code };
+      }
+      const at = positionOf(p, 0) ?? p; // the pattern's first character, as `lint` reports it
       return {
         ok: false,
-        reason: `invalid trust pattern [${p.text}] at line ${p.line}, column ${p.column}: ${error.message}`,
-        line: p.line,
-        column: p.column,
+        reason: `invalid trust pattern [${p.text}] at line ${at.line}, column ${at.column}: ${error.message}`,
+        line: at.line,
+        column: at.column,
         pattern: p.text,
         code: error.code,
       };
@@ -184,7 +229,13 @@ function splitScalar(setting: Extract<Setting, { kind: "scalar" }>): SourcePatte
   for (const piece of pieces) {
     const trimmed = javaTrim(piece);
     const lead = piece.length - piece.replace(/^[\u0000-\u0020]+/, "").length;
-    out.push({ text: trimmed, line: setting.line, column: setting.plainSingleLine ? setting.column + offset + lead : setting.column });
+    const base = offset + lead;
+    out.push(
+      located(
+        { text: trimmed, line: setting.line, column: setting.plainSingleLine ? setting.column + base : setting.column },
+        (i) => (i >= 0 && i <= trimmed.length ? setting.positionOf(base + i) : undefined),
+      ),
+    );
     offset += piece.length + 1;
   }
   return out;
@@ -230,6 +281,16 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
   };
   const warnings: string[] = [];
   const map = new Map<string, Setting>();
+  /** Where each character of a scalar's value sits (computed only when asked: a refusal or a warning). */
+  const positionsIn = (node: Scalar) => {
+    let offsets: number[] | undefined | null = null;
+    const start = node.range?.[0] ?? 0;
+    return (index: number) => {
+      if (offsets === null) offsets = sourceMap(scalarText(node), text.slice(start, node.range?.[1] ?? start), styleOf(node));
+      const offset = offsets?.[index];
+      return offset === undefined ? undefined : positions.at(start + offset);
+    };
+  };
   const list = docs;
   if (list.length === 0) return { map, warnings }; // empty file, or only comments
   const doc = list[0] as Document.Parsed;
@@ -299,7 +360,7 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
             throw fail(`only value lists are allowed in serialized settings: [${key}] holds ${isScalar(item) || item == null ? "a null item" : "a nested object or list"}`, offset);
           }
           const p = pos(item.range?.[0] ?? 0);
-          items.push({ text: scalarText(item), line: p.line, column: p.col });
+          items.push(located({ text: scalarText(item), line: p.line, column: p.col }, positionsIn(item)));
         }
         const p = pos(value.range?.[0] ?? 0);
         set(key, { kind: "list", items, line: p.line, column: p.col });
@@ -314,7 +375,7 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
       } else if (isScalar(value)) {
         const p = pos(value.range?.[0] ?? 0);
         const plainSingleLine = value.type === "PLAIN" && !scalarText(value).includes("\n");
-        set(key, { kind: "scalar", value: scalarText(value), line: p.line, column: p.col, plainSingleLine });
+        set(key, { kind: "scalar", value: scalarText(value), line: p.line, column: p.col, plainSingleLine, positionOf: positionsIn(value) });
       }
     }
   };

@@ -79,3 +79,46 @@ describe("a misspelled trust.subject_name", () => {
     expect((await lint(name)).stdout).toBe("");
   });
 });
+
+describe("Java/PCRE/JavaScript constructs in a /regex/ pattern", () => {
+  const match = (restrictions: string, ...names: string[]) => runCli(["match", "--restrictions", restrictions, ...names], { cwd: dir });
+
+  it.each([
+    ["/(?i)node1\\.node\\..*/", 1, "warning", '(?i) sets the inline flag "i" in Java/PCRE/JavaScript; Lucene\'s RegExp has no flags and reads "(?i)" as the literal characters "?i"'],
+    ["/(?:a|b)\\.node\\.c1\\.cluster\\.s1/", 1, "warning", '(?: is a non-capturing group in Java/PCRE/JavaScript; Lucene\'s RegExp reads a group starting with the literal characters "?:"'],
+    ["/^n1\\.node\\.c1\\.cluster\\.s1$/", 1, "warning", '^ anchors the start in Java/PCRE/JavaScript; Lucene\'s RegExp reads it as a literal "^" character'],
+    ["/n1\\.node\\.c1\\.cluster\\.s1$/", 26, "warning", '$ anchors the end in Java/PCRE/JavaScript; Lucene\'s RegExp reads it as a literal "$" character'],
+    ["/(n1)\\1\\.node\\.c1\\.cluster\\.s1/", 5, "warning", '\\1 is a back-reference in Java/PCRE/JavaScript; Lucene\'s RegExp has none and reads it as the digit "1"'],
+  ])("%s gets a regex-dialect finding saying what Lucene reads", async (pattern, index, severity, says) => {
+    const name = file(`trust.subject_name:\n  - '${pattern}'\n`);
+    const r = await lint(name);
+    // Column: "  - '" takes 5 columns, then the index inside the pattern (the "/" is index 0, column 6).
+    expect(lines(r.stdout)).toContainEqual(expect.stringContaining(`${name}:2:${6 + index}: ${severity} regex-dialect: pattern [${pattern}]: ${says}`));
+    // match says the same thing, at the same line and column.
+    const m = await match(name, "n1.node.c1.cluster.s1");
+    expect(m.stderr).toContain(`pattern [${pattern}] at line 2, column ${6 + index}: ${says}`);
+  });
+
+  it("what Lucene reads is what match does: (?i) and (?:…) match their literal characters, not the name meant", async () => {
+    const name = file("trust.subject_name:\n  - '/(?i)n1/'\n  - '/(?:a|b)/'\n");
+    const m = await match(name, "n1", "N1", "?in1", "a", "?:a", "b");
+    expect(m.stdout).toBe("n1\tfalse\nN1\tfalse\n?in1\ttrue\na\tfalse\n?:a\ttrue\nb\ttrue\n");
+  });
+
+  it.each([
+    ["'/\\bnode2\\b.*/'", "/\\bnode2\\b.*/", 7, "\\b is a word boundary in Java/PCRE/JavaScript; Lucene's RegExp has no such escape"],
+    // Double quotes: YAML escapes shift the columns; both commands still point at the same character.
+    ['"/n\\\\d\\\\.node\\\\.c1(?<x>y)/"', "/n\\d\\.node\\.c1(?<x>y)/", 25, '(?<x> is a named group in Java/PCRE/JavaScript; Lucene\'s RegExp reads a literal "?", then <…> as a named automaton'],
+  ])("an invalid %s: lint and match give the same line and column, with the reason", async (yaml, pattern, column, says) => {
+    const name = file(`trust.subject_name:\n  - "n0.node.c1.cluster.s1"\n  - ${yaml}\n`);
+    const r = await lint(name);
+    expect(r.code).toBe(1);
+    const invalid = lines(r.stdout).find((l) => l.includes("regex-invalid")) ?? "";
+    expect(invalid).toContain(`${name}:3:${column}: error regex-invalid: invalid regular expression in pattern [${pattern}]`);
+    expect(invalid).toContain(says);
+    const m = await match(name, "n0.node.c1.cluster.s1");
+    expect(m.code).toBe(3);
+    expect(m.stderr).toContain(`${name}:3:${column}: invalid trust pattern [${pattern}] at line 3, column ${column}:`);
+    expect(m.stderr).toContain(says);
+  });
+});

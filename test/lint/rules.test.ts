@@ -23,6 +23,7 @@ const cases: readonly [file: string, rule: string, severity: string, line: numbe
   ["subject-name-missing.yml", "subject-name-missing", "error", 1, 1],
   ["subject-name-empty.yml", "subject-name-missing", "error", 2, 3],
   ["misspelled-key.yml", "misspelled-key", "warning", 2, 3],
+  ["regex-dialect.yml", "regex-dialect", "warning", 2, 7],
   ["load-refused.yml", "load-refused", "error", 1, 1],
   ["doc-callout.yml", "doc-callout", "warning", 2, 35],
   ["placeholder.yml", "placeholder", "warning", 3, 6],

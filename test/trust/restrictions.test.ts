@@ -103,7 +103,8 @@ describe("compiling a loaded file", () => {
 
   it("refuses the whole file for one invalid pattern, naming it and its position", () => {
     const r = loadTrustRestrictions({ fileName: "t.yml", text: 'trust.subject_name:\n  - ok\n  - "/node[0-9"\n' });
-    expect(r).toMatchObject({ ok: false, line: 3, column: 5, pattern: "/node[0-9" });
+    // The pattern's first character (inside the quotes), where `lint` reports regex-unclosed.
+    expect(r).toMatchObject({ ok: false, line: 3, column: 6, pattern: "/node[0-9" });
     const s = loadTrustRestrictions({ fileName: "t.yml", text: 'trust.subject_name:\n  - "/node[0-9/"\n' });
     expect(s).toMatchObject({ ok: false, code: "PATTERN_SYNTAX" });
     expect(!s.ok && s.reason).toMatch(/expected '\]' at position 8/);

@@ -49,6 +49,7 @@ export const LINT_RULES: readonly LintRule[] = [
   { id: "non-scalar-entry", severity: "error", description: "A list item that is itself a list or mapping makes Elasticsearch refuse the file" },
   { id: "regex-unclosed", severity: "error", description: "A pattern starting with '/' must end with '/'" },
   { id: "regex-invalid", severity: "error", description: "A /regex/ pattern is not valid Lucene RegExp syntax" },
+  { id: "regex-dialect", severity: "warning", description: "A /regex/ uses a Java/PCRE/JavaScript construct ((?i), (?:, ^, $, \\b, \\1, #) that Lucene's RegExp reads differently (or refuses)" },
   { id: "pattern-too-complex", severity: "error", description: "A pattern needs more than 10,000 automaton states (TooComplexToDeterminizeException)" },
   { id: "automaton-budget", severity: "error", description: "The patterns together need more than 100,000 automaton states (whole-file bound; see xpack.security.automata.max_determinized_states)" },
   { id: "subject-name-missing", severity: "error", description: "trust.subject_name is missing or empty: the file loads and then rejects every peer" },

@@ -3,6 +3,7 @@ import { complement, intersection, isEmpty, isSubsetOf, type Dfa } from "../auto
 import { AutomatonBudget } from "../automaton-budget.js";
 import { compilePattern, PatternSyntaxError, type CompiledPattern } from "../pattern.js";
 import { regExpToDfa } from "../regexp.js";
+import { dialectCause, regexDialectNotes } from "../regex-dialect.js";
 import type { LintFinding, LintSeverity, TextEdit } from "./finding.js";
 import { CALLOUT, type PatternEntry, type TrustSource } from "./trust-source.js";
 
@@ -56,6 +57,8 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
   const budget = new AutomatonBudget(undefined, "the trust patterns of this file");
   const analysis = new AutomatonBudget(budget.limit, "the lint analyses");
   const byText = new Map<string, CompiledPattern | undefined>();
+  /** The dialect construct a regex-invalid finding already explains. */
+  const explained = new Map<PatternEntry, { index: number }>();
   let outOfBudget = false;
   const compiled: CompiledEntry[] = entries.map((entry, index) => {
     if (byText.has(entry.text)) {
@@ -82,11 +85,13 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
       }
       if (error instanceof PatternSyntaxError) {
         // The position counts in the regex between the slashes; +1 for the opening "/".
+        const cause = dialectCause(entry.text.slice(1, -1), error.position);
+        if (cause) explained.set(entry, cause);
         findings.push({
           rule: "regex-invalid",
           severity: "error",
           ...at(entry, error.position + 1, error.position + 2),
-          message: `invalid regular expression in pattern [${entry.text}]: ${error.reason} at position ${error.position} of the regex: Elasticsearch refuses the whole file`,
+          message: `invalid regular expression in pattern [${entry.text}]: ${error.reason} at position ${error.position} of the regex${cause ? ` (${cause.message})` : ": Elasticsearch refuses the whole file"}`,
         });
       } else if (error.code === "PATTERN_UNCLOSED_REGEX") {
         findings.push({
@@ -161,6 +166,19 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
           ...(lead > 0 ? at(entry, 0, lead) : at(entry, text.length - trail, text.length)),
           message: `quoted pattern [${text}] has ${lead > 0 && trail > 0 ? "leading and trailing" : lead > 0 ? "leading" : "trailing"} spaces: Elasticsearch keeps them, so names without them never match`,
           ...(complete ? { fix: { description: "trim the spaces inside the quotes", edits: edits.filter((e): e is TextEdit => e !== undefined) } } : {}),
+        });
+      }
+    }
+    // Java/PCRE/JavaScript constructs in a /regex/: what Lucene reads instead.
+    if (text.length >= 2 && text.startsWith("/") && text.endsWith("/")) {
+      for (const note of regexDialectNotes(text.slice(1, -1))) {
+        if (explained.get(entry)?.index === note.index) continue;
+        named.add(index);
+        findings.push({
+          rule: "regex-dialect",
+          severity: note.refused ? "error" : "warning",
+          ...at(entry, note.index + 1, note.index + 1 + note.length),
+          message: `pattern [${text}]: ${note.message}`,
         });
       }
     }

@@ -5,6 +5,7 @@ import { MAX_SETTINGS_NODES, resolveAliases } from "../yaml-aliases.js";
 import { parseYamlDocuments, type YamlDocuments } from "../yaml-documents.js";
 import { misspelledSubjectNameKey } from "./misspelled-key.js";
 import { TextPositions } from "./positions.js";
+import { sourceMap, styleOf, type ScalarStyle } from "../scalar-source.js";
 
 /** AsciiDoc callouts as Elastic's documentation prints them after a line: ` <1>`. */
 export const CALLOUT = /[ \t]+<\d{1,3}>[ \t]*$/;
@@ -32,7 +33,7 @@ const LOCAL_YAML_ERRORS: ReadonlySet<string> = new Set([
  * plus the structural findings (syntax, aliases, nulls, missing key). Keys flatten the way
  * Elasticsearch's settings loader flattens them (`trust: {subject_name: …}` = `trust.subject_name`).
  */
-export type ScalarStyle = "plain" | "single" | "double" | "block" | "alias" | "other";
+export type { ScalarStyle } from "../scalar-source.js";
 
 export interface PatternEntry {
   /** The pattern text: what Elasticsearch reads, or for an unquoted alias, what the user wrote. */
@@ -290,22 +291,6 @@ export function quoteYaml(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
-function styleOf(node: Scalar): ScalarStyle {
-  switch (node.type) {
-    case "PLAIN":
-      return "plain";
-    case "QUOTE_SINGLE":
-      return "single";
-    case "QUOTE_DOUBLE":
-      return "double";
-    case "BLOCK_LITERAL":
-    case "BLOCK_FOLDED":
-      return "block";
-    default:
-      return "other";
-  }
-}
-
 /** The text Elasticsearch gets for a scalar: strings as they are, numbers and booleans as written. */
 function scalarText(node: Scalar): string {
   if (typeof node.value === "string") return node.value;
@@ -319,39 +304,6 @@ function scalarEntry(node: Scalar, text: string, form: "list" | "scalar", flow: 
   const style = styleOf(node);
   const map = sourceMap(value, text.slice(start, end), style);
   return { text: value, start, end, style, form, flow, sourceOffset: (i) => (map && i >= 0 && i < map.length ? start + (map[i] as number) : undefined) };
-}
-
-/**
- * For each index 0..value.length of the value, its offset inside the node's source text, when
- * the scalar is on one line and its escapes are understood; otherwise undefined.
- */
-function sourceMap(value: string, raw: string, style: ScalarStyle): number[] | undefined {
-  if (raw.includes("\n")) return undefined;
-  if (style === "plain" || style === "other") {
-    return raw === value ? Array.from({ length: value.length + 1 }, (_, i) => i) : undefined;
-  }
-  if (style !== "single" && style !== "double") return undefined;
-  const body = raw.slice(1, -1);
-  const map: number[] = [];
-  let i = 0;
-  while (i < body.length) {
-    map.push(i + 1);
-    if (style === "single" && body[i] === "'" && body[i + 1] === "'") {
-      i += 2;
-    } else if (style === "double" && body[i] === "\\") {
-      const kind = body[i + 1];
-      const width = kind === "x" ? 4 : kind === "u" ? 6 : kind === "U" ? 10 : 2;
-      if (kind === "U") {
-        const cp = Number.parseInt(body.slice(i + 2, i + 10), 16);
-        if (Number.isFinite(cp) && cp > 0xffff) map.push(i + 1); // two UTF-16 units from one escape
-      }
-      i += width;
-    } else {
-      i += 1;
-    }
-  }
-  map.push(body.length + 1);
-  return map.length === value.length + 1 ? map : undefined;
 }
 
 /**
