@@ -1,7 +1,7 @@
 import { PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, type BundleFile } from "../io/bundle.js";
 import type { GeneratedFile } from "../instances/generate.js";
 import type { Diagnostic } from "../instances/diagnostic.js";
-import { formatDiagnostic } from "../instances/diagnostic.js";
+import { formatDiagnostic, NOTE_WHILE_GENERATING } from "../instances/diagnostic.js";
 import { OthernameError } from "../errors.js";
 import { threadPoolSize } from "../io/thread-pool.js";
 import type { CommandContext } from "./context.js";
@@ -16,7 +16,7 @@ export function toBundleFiles(files: readonly GeneratedFile[]): BundleFile[] {
 export function reportDiagnostics(source: string, diagnostics: readonly Diagnostic[], ctx: CommandContext, options: { readonly json: boolean }): void {
   const errors = diagnostics.filter((d) => d.severity === "error");
   if (options.json && errors.length > 0) ctx.json({ file: source, diagnostics });
-  else for (const d of diagnostics) ctx.note(formatDiagnostic(source, d));
+  else for (const d of diagnostics) ctx.note(formatDiagnostic(source, d, NOTE_WHILE_GENERATING.has(d.rule) ? "note" : d.severity));
   if (errors.length > 0) {
     throw new OthernameError("INSTANCES_INVALID", `invalid instances file ${source}: ${errors.length} problem${errors.length === 1 ? "" : "s"} (listed above); nothing was written`, {
       hint: "Fix each line listed, then run again (`othername lint` checks the file without generating anything).",

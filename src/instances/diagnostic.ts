@@ -37,7 +37,13 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
  * formatDiagnostic("instances.yml", parsed.diagnostics[0]!); // "instances.yml:4:11: error ip-invalid: … (at instances[0].ip[0])"
  * ```
  */
-export function formatDiagnostic(source: string, d: Diagnostic): string {
+export function formatDiagnostic(source: string, d: Diagnostic, severity: string = d.severity): string {
   const where = d.path ? ` (at ${d.path})` : "";
-  return `${source}:${d.line}:${d.column}: ${d.severity} ${d.rule}: ${d.message}${where}`;
+  return `${source}:${d.line}:${d.column}: ${severity} ${d.rule}: ${d.message}${where}`;
 }
+
+/**
+ * Rules that are a warning in `lint` but only a note while generating (`cert`, `csr`): what is
+ * written is still what certutil would write.
+ */
+export const NOTE_WHILE_GENERATING: ReadonlySet<string> = new Set(["no-othername"]);

@@ -75,14 +75,19 @@ export function parseInstances(text: string, options: ParseInstancesOptions = {}
     return { ok: false, diagnostics };
   }
 
-  const specs: IndexedSpec[] = [];
+  const specs: InstanceSpec[] = [];
+  const identities: Identity[] = [];
   list.value.items.forEach((item, index) => {
     const spec = validateInstance(item, `instances[${index}]`, defaults, report);
-    if (spec) specs.push({ spec, index, at: item });
+    if (spec) specs.push(spec);
+    // Names and filenames are compared for every instance, valid or not, so that clashes are
+    // reported in the same run as the other problems.
+    const identity = instanceIdentity(item);
+    if (identity) identities.push({ ...identity, index, at: item });
   });
-  checkDuplicates(specs, report);
+  checkDuplicates(identities, report);
   if (hasErrors(diagnostics)) return { ok: false, diagnostics: sortByPosition(diagnostics) };
-  return { ok: true, spec: { instances: specs.map((s) => s.spec) }, diagnostics: sortByPosition(diagnostics) };
+  return { ok: true, spec: { instances: specs }, diagnostics: sortByPosition(diagnostics) };
 }
 
 type Report = (rule: string, severity: Severity, message: string, at: SourcePosition, path: string) => void;
@@ -180,6 +185,16 @@ function validateInstance(
       cnDerived = true;
     }
   }
+  if (cn.length === 0 && !cluster && !scope && name && name.value !== "") {
+    // certutil's own output has no otherName either; it is worth knowing before a trust file is written.
+    report(
+      "no-othername",
+      "warning",
+      `"${name.value}" gets no otherName (no \`cn\`, and no \`cluster\` and \`scope\` here or at the top level to derive one): trust_restrictions cannot name this node`,
+      name.at,
+      name.path,
+    );
+  }
   for (const v of cn) {
     const what = cnDerived ? `the derived otherName "${v.value}"` : `otherName "${v.value}"`;
     if (v.value === "") {
@@ -206,14 +221,21 @@ function validateInstance(
       continue;
     }
     const convention = CONVENTION.exec(v.value);
+    let labelled = false;
     if (convention) {
       const [, node = "", clusterLabel = ""] = convention;
       for (const [kind, label] of [["node", node], ["cluster", clusterLabel]] as const) {
         if (!LABEL.test(label)) {
           const why = /[A-Z]/.test(label) ? "has upper case" : "has characters outside [a-z0-9-]";
           report("label-charset", "warning", `the ${kind} label "${label}" of ${what} ${why}; trust patterns are case-sensitive and usually written in lower case`, v.at, v.path);
+          labelled = true;
         }
       }
+    }
+    if (!labelled && /[A-Z\s]/.test(v.value)) {
+      // An explicit cn is compared as written, like a derived one: warn as for a name.
+      const why = /[A-Z]/.test(v.value) ? (/\s/.test(v.value) ? "has upper case and spaces" : "has upper case") : "has spaces";
+      report("label-charset", "warning", `${what} ${why}; trust patterns are case-sensitive and usually written in lower case, without spaces`, v.at, v.path);
     }
   }
   if (!ok || !name || !subject || !filename) return undefined;
@@ -240,20 +262,34 @@ function filenameProblem(filename: string): string | undefined {
   return undefined;
 }
 
-interface IndexedSpec {
-  readonly spec: InstanceSpec;
+/** What two instances must not share: the name and the filename (which defaults to the name). */
+interface Identity {
+  readonly name: string;
+  readonly filename: string;
+  readonly line: number;
   readonly index: number;
   readonly at: SourcePosition;
+}
+
+function instanceIdentity(item: YamlValue): Pick<Identity, "name" | "filename" | "line"> | undefined {
+  if (item.kind !== "map") return undefined;
+  const text = (key: string): string | undefined => {
+    const value = item.entries.find((e) => e.key === key)?.value;
+    return value?.kind === "scalar" && value.value !== "" ? value.value : undefined;
+  };
+  const name = text("name");
+  if (name === undefined) return undefined;
+  return { name, filename: text("filename") ?? name, line: item.line };
 }
 
 function sortByPosition(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort((a, b) => a.line - b.line || a.column - b.column);
 }
 
-function checkDuplicates(specs: readonly IndexedSpec[], report: Report): void {
+function checkDuplicates(identities: readonly Identity[], report: Report): void {
   const byName = new Map<string, number>();
   const byFile = new Map<string, number>();
-  specs.forEach(({ spec, index, at }) => {
+  identities.forEach(({ index, at, ...spec }) => {
     const path = `instances[${index}]`;
     const firstName = byName.get(spec.name);
     if (firstName !== undefined) {

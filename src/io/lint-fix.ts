@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { OthernameError } from "../errors.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { readInputFile } from "./read-input.js";
+import { MAX_BUNDLE_BYTES, readCertificateBundle } from "./read-bundle.js";
 
 /**
  * The file access of `othername lint`: writing a fixed file in place (atomically, keeping its
@@ -41,6 +42,20 @@ export interface DirectoryFile {
   readonly bytes: Uint8Array;
 }
 
+/**
+ * What `lint --certs` names: a `.zip` bundle (read as `ece trust add --from-bundle` reads one,
+ * entries shown as `bundle.zip!node/node.p12`), one certificate or PKCS#12 file, or a directory.
+ */
+export async function readCertificateFiles(target: string, cwd: string, flag: string): Promise<DirectoryFile[]> {
+  const info = await stat(resolve(cwd, target)).catch(() => undefined);
+  if (info?.isFile() && target.toLowerCase().endsWith(".zip")) {
+    const entries = await readCertificateBundle(target, cwd, flag);
+    return entries.map((e) => ({ path: `${target}!${e.path}`, bytes: e.bytes }));
+  }
+  if (info?.isFile()) return [{ path: target, bytes: await readInputFile(target, cwd, `${flag} file`) }];
+  return readDirectoryFiles(target, cwd, flag);
+}
+
 /** How deep --certs looks: `othername cert --out DIR` puts each node in DIR/<name>/. */
 const MAX_DEPTH = 4;
 
@@ -75,6 +90,17 @@ export async function readDirectoryFiles(dir: string, cwd: string, flag: string)
   };
   await walk("", 0);
   const out: DirectoryFile[] = [];
-  for (const path of found) out.push({ path: join(dir, path), bytes: await readInputFile(join(root, path), cwd, `${flag} file`) });
+  let total = 0;
+  for (const path of found) {
+    const bytes = await readInputFile(join(root, path), cwd, `${flag} file`);
+    // Each file is capped while it is read (16 MiB); all of them together as a bundle is (64 MiB).
+    total += bytes.length;
+    if (total > MAX_BUNDLE_BYTES) {
+      throw new OthernameError("DIRECTORY_TOO_LARGE", `cannot read directory ${dir} (${flag}): more than ${MAX_BUNDLE_BYTES} bytes in all`, {
+        hint: "Point it at the node certificates only (a bundle written by othername cert is a few kilobytes per node).",
+      });
+    }
+    out.push({ path: join(dir, path), bytes });
+  }
   return out;
 }

@@ -29,7 +29,24 @@ export const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
 const MAX_TOTAL_BYTES = MAX_BUNDLE_BYTES;
 const MAX_DEPTH = 6;
 
-export async function readCertificateBundle(path: string, cwd: string): Promise<BundleEntry[]> {
+/**
+ * Reads a bundle's certificate files.
+ *
+ * @param path - The directory or .zip.
+ * @param cwd - Where a relative path starts.
+ * @param flag - The option that named it, for messages (`--from-bundle`, `--certs`).
+ */
+export async function readCertificateBundle(path: string, cwd: string, flag = "--from-bundle"): Promise<BundleEntry[]> {
+  if (flag === "--from-bundle") return readBundle(path, cwd);
+  try {
+    return await readBundle(path, cwd);
+  } catch (error) {
+    if (!(error instanceof OthernameError)) throw error;
+    throw new OthernameError(error.code, error.message.replace("(--from-bundle)", `(${flag})`), { ...(error.hint ? { hint: error.hint } : {}), cause: error });
+  }
+}
+
+async function readBundle(path: string, cwd: string): Promise<BundleEntry[]> {
   const full = resolve(cwd, path);
   let info;
   try {

@@ -88,6 +88,8 @@ describe("parseInstances: every rule, with its position", () => {
     expect(result.ok).toBe(false);
     expect(result.diagnostics.map((d) => [d.rule, d.line])).toEqual([
       ["reserved-name", 2],
+      ["no-othername", 2],
+      ["no-othername", 3],
       ["invalid-ip", 4],
       ["invalid-dns", 5],
       ["missing-name", 6],
@@ -103,7 +105,7 @@ describe("parseInstances: every rule, with its position", () => {
     // 10^9 leaves if expanded: aliases are shared instead, so this ends at once with the real problems.
     const result = parseInstances(lines.join("\n"));
     expect(result.ok).toBe(false);
-    expect(new Set(result.diagnostics.map((d) => d.rule))).toEqual(new Set(["unknown-key", "invalid-type"]));
+    expect(new Set(result.diagnostics.map((d) => d.rule))).toEqual(new Set(["unknown-key", "invalid-type", "no-othername"]));
     // With a node budget below the document's size, the budget is what stops it.
     const bounded = parseInstances(lines.join("\n"), { limits: { maxChars: 1e6, maxNodes: 50, maxDepth: 64 } });
     expect(bounded.diagnostics.map((d) => d.rule)).toEqual(["yaml-limits"]);

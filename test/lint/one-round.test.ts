@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -120,5 +120,86 @@ describe("Java/PCRE/JavaScript constructs in a /regex/ pattern", () => {
     expect(m.code).toBe(3);
     expect(m.stderr).toContain(`${name}:3:${column}: invalid trust pattern [${pattern}] at line 3, column ${column}:`);
     expect(m.stderr).toContain(says);
+  });
+});
+
+describe("instances files: every problem in one report", () => {
+  it("a duplicate name and a filename clash are reported with the other problems of the same instances", async () => {
+    const name = file(
+      "cluster: c1\nscope: s1\ninstances:\n  - name: n1\n    ip: 10.0.0.300\n  - name: n1\n    dns: bad name\n  - name: n3\n    filename: N1\n",
+    );
+    const r = await lint(name, "--format", "json");
+    expect(r.code).toBe(1);
+    const rules = JSON.parse(r.stdout).files[0].findings.map((f: { rule: string; line: number }) => `${f.line} ${f.rule}`);
+    expect(rules).toEqual(["5 invalid-ip", "6 duplicate-filename", "6 duplicate-name", "7 invalid-dns", "8 duplicate-filename"]);
+  });
+
+  it("an instance that gets no otherName is a warning in lint and a note in cert", async () => {
+    const name = file("instances:\n  - name: n1\n    dns: n1.example.com\n  - name: n2\n    cn: n2.node.c1.cluster.s1\n");
+    const r = await lint(name);
+    expect(r.code).toBe(0);
+    expect(lines(r.stdout)).toEqual([
+      `${name}:2:11: warning no-othername: "n1" gets no otherName (no \`cn\`, and no \`cluster\` and \`scope\` here or at the top level to derive one): trust_restrictions cannot name this node (at instances[0].name)`,
+    ]);
+    const made = await runCli(["cert", "--in", name, "--self-signed", "--pem", "--key", "ec:p256", "--out", `${name}-out`], { cwd: dir });
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stderr).toContain(`${name}:2:11: note no-othername: "n1" gets no otherName`);
+    expect(made.stderr).not.toMatch(/warning no-othername/);
+    const single = await runCli(["cert", "--name", "n9", "--dns", "n9.example.com", "--self-signed", "--pem", "--key", "ec:p256", "--out", "single-out"], { cwd: dir });
+    expect(single.code, single.stderr).toBe(0);
+    expect(single.stderr).toMatch(/note: --name: "n9" gets no otherName/);
+  });
+
+  it("a cn with upper case or spaces warns, as a name does", async () => {
+    const name = file('instances:\n  - name: n1\n    cn: "Node1.example"\n  - name: n2\n    cn: "n2 node"\n  - name: N3\n    cluster: c1\n    scope: s1\n');
+    const found = lines((await lint(name)).stdout);
+    expect(found).toEqual([
+      expect.stringMatching(new RegExp(`^${name}:3:9: warning label-charset: otherName "Node1.example" has upper case; `)),
+      expect.stringMatching(new RegExp(`^${name}:5:9: warning label-charset: otherName "n2 node" has spaces; `)),
+      expect.stringMatching(new RegExp(`^${name}:6:11: warning label-charset: the node label "N3" of the derived otherName`)),
+    ]);
+  });
+});
+
+describe("lint --certs reads PKCS#12 and .zip bundles, within a total cap", () => {
+  it("reads the .p12 files of a .zip bundle with the password flags, as ece trust add --from-bundle does", async () => {
+    writeFileSync(join(dir, "i-certs.yml"), "cluster: c1\nscope: s1\ninstances:\n  - name: n1\n  - name: n2\n    cluster: c2\n");
+    const made = await runCli(["cert", "--in", "i-certs.yml", "--self-signed", "--key", "ec:p256", "--pass-env", "P12", "--out", "bundle.zip"], { cwd: dir, env: { P12: "secret-pw" } });
+    expect(made.code, made.stderr).toBe(0);
+    const trust = file('trust.subject_name:\n  - "*.node.c1.cluster.s1"\n');
+    const r = await runCli(["lint", trust, "--certs", "bundle.zip", "--pass-env", "P12", "--format", "json"], { cwd: dir, env: { P12: "secret-pw" } });
+    expect(r.code, r.stderr).toBe(0);
+    const findings = JSON.parse(r.stdout).files[0].findings as { rule: string; message: string }[];
+    expect(findings.filter((f) => f.rule === "cert-accepted").map((f) => f.message)).toEqual([expect.stringContaining("bundle.zip!n1/n1.p12")]);
+    expect(findings.filter((f) => f.rule === "cert-rejected").map((f) => f.message)).toEqual([expect.stringContaining("bundle.zip!n2/n2.p12")]);
+    // Without the password the files are named as skipped, with the flags that would open them.
+    const without = await runCli(["lint", trust, "--certs", "bundle.zip"], { cwd: dir });
+    expect(without.stderr).toMatch(/skipping bundle\.zip!n1\/n1\.p12 \(--certs\): it needs a password \(give --pass-file or --pass-env\)/);
+    // One .p12 file is read too.
+    mkdirSync(join(dir, "one"), { recursive: true });
+    const one = await runCli(["cert", "--name", "n1", "--cluster", "c1", "--scope", "s1", "--self-signed", "--key", "ec:p256", "--pass-env", "P12", "--out", "one/n1.p12"], { cwd: dir, env: { P12: "secret-pw" } });
+    expect(one.code, one.stderr).toBe(0);
+    const single = await runCli(["lint", trust, "--certs", "one/n1.p12", "--pass-env", "P12"], { cwd: dir, env: { P12: "secret-pw" } });
+    expect(single.stdout).toMatch(/info cert-accepted: .*one\/n1\.p12/);
+  });
+
+  it("stops at 64 MiB in all (each file is under its own 16 MiB cap): exit 3 before linting", async () => {
+    const big = join(dir, "big-certs");
+    mkdirSync(big);
+    // Sparse files: the cap is counted on the bytes read, not from stat.
+    for (let k = 0; k < 5; k++) {
+      const path = join(big, `f${k}.pem`);
+      writeFileSync(path, "");
+      truncateSync(path, 14 * 1024 * 1024);
+    }
+    const trust = file('trust.subject_name:\n  - "*.node.c1.cluster.s1"\n');
+    const r = await runCli(["lint", trust, "--certs", "big-certs"], { cwd: dir });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/cannot read directory big-certs \(--certs\): more than 67108864 bytes in all/);
+  });
+
+  it("the password flags without --certs are a usage error", async () => {
+    const trust = file('trust.subject_name:\n  - "*.node.c1.cluster.s1"\n');
+    expect((await runCli(["lint", trust, "--pass-env", "P12"], { cwd: dir })).code).toBe(2);
   });
 });

@@ -145,7 +145,11 @@ async function runCert(args: CertArgs, ctx: CommandContext, jobs: number): Promi
     parsed = parseInstances(singleInstanceYaml(args));
     const failure = singleInstanceFailure(parsed);
     if (failure) throw failure;
-    for (const d of parsed.diagnostics) ctx.warn(describeFlagDiagnostic(d));
+    const { NOTE_WHILE_GENERATING } = await import("../../instances/diagnostic.js");
+    for (const d of parsed.diagnostics) {
+      if (NOTE_WHILE_GENERATING.has(d.rule)) ctx.note(`note: ${describeFlagDiagnostic(d)}`);
+      else ctx.warn(describeFlagDiagnostic(d));
+    }
   }
   if (!parsed.ok) return ExitCode.input; // unreachable: reportDiagnostics throws on errors
   // certutil: `--out elastic-certificates.p12` is that one keystore, for one instance.

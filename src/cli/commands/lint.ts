@@ -1,7 +1,9 @@
 import { dirname, resolve } from "node:path";
 import { ExitCode, OthernameError } from "../../errors.js";
 import { packageVersion } from "../../io/package-info.js";
-import { readDirectoryFiles, writeFixedFile } from "../../io/lint-fix.js";
+import { readCertificateFiles, writeFixedFile } from "../../io/lint-fix.js";
+import { resolvePassword } from "../../io/password.js";
+import { passwordOptions, warnPassOnCommandLine, type PasswordArgs } from "../password-options.js";
 import { readInputFile } from "../../io/read-input.js";
 import { readCryptoFile } from "../../pki/read.js";
 import { fixFile, lintFile, LINT_RULES, type CertificateNames, type LintFinding } from "../../trust/lint.js";
@@ -12,7 +14,7 @@ import type { CommandContext } from "../context.js";
 import { renderSarif } from "../render/sarif.js";
 import { escapeField } from "../terminal-text.js";
 
-interface LintArgs {
+interface LintArgs extends PasswordArgs {
   readonly files: readonly string[];
   readonly format: "text" | "json" | "sarif";
   readonly json: boolean;
@@ -30,7 +32,7 @@ export default defineCommand<LintArgs>({
   command: "lint <files..>",
   describe: "Lint trust_restrictions and instances files: the mistakes that make Elasticsearch refuse a file or trust the wrong peers",
   builder: (yargs) =>
-    yargs
+    passwordOptions(yargs, { purpose: "Password of the PKCS#12 files of --certs" })
       .positional("files", { type: "string", array: true, describe: "trust_restrictions (.yml, .yaml, .json), instances or fleet files (othername mesh); told apart by content (a top-level instances: or clusters: key)" })
       .option("format", { choices: ["text", "json", "sarif"] as const, default: "text" as const, describe: "Output: FILE:LINE:COL lines, JSON, or SARIF 2.1.0 for code scanning" })
       .option("json", { type: "boolean", default: false, describe: "Same as --format json" })
@@ -41,7 +43,12 @@ export default defineCommand<LintArgs>({
           "Rewrite the files with the safe fixes only: quote an unquoted '*' item, remove a documentation callout ( <1>), trim spaces inside a quoted pattern, drop an exact duplicate. Then report what remains",
       })
       .option("strict", { type: "boolean", default: false, describe: "Exit 1 on warnings too" })
-      .option("certs", { type: "string", requiresArg: true, describe: "Directory of certificates (PEM, DER, PKCS#12 without password): report which the file accepts and which patterns accept none" })
+      .option("certs", {
+        type: "string",
+        requiresArg: true,
+        describe:
+          "Certificates to check the file against: a directory (walked), a .zip bundle (as ece trust add --from-bundle reads it) or one file; PEM, DER or PKCS#12 (password from --pass-file/--pass-env/--pass). Reports which the file accepts and which patterns accept none",
+      })
       .epilogue(
         "Severities: error = Elasticsearch refuses the file (or trusts no peer at all); warning = it loads but probably does not mean what was meant; " +
           "info = facts for review. --fix removes a copied callout such as ' <1>' (Elasticsearch would make it part of the pattern) but leaves " +
@@ -53,8 +60,11 @@ export default defineCommand<LintArgs>({
       .example("$0 lint --format sarif config/*.yml > lint.sarif", "SARIF 2.1.0 for code-scanning CI")
       .example("$0 lint trust.yml --certs ./certs", "Which node certificates would this file accept?"),
   run: async (args, ctx) => {
+    if ((args["pass-file"] !== undefined || args["pass-env"] !== undefined || args.pass !== undefined) && args.certs === undefined) {
+      throw new OthernameError("USAGE", "--pass-file, --pass-env and --pass are for the PKCS#12 files of --certs", { kind: "usage", hint: "Give --certs DIR|bundle.zip|file.p12 too, or drop the password option." });
+    }
     const format = args.json ? "json" : args.format;
-    const certificates = args.certs !== undefined ? await readCertificates(args.certs, ctx) : undefined;
+    const certificates = args.certs !== undefined ? await readCertificates(args.certs, args, ctx) : undefined;
     const options = certificates ? { certificates } : {};
     const linted: LintedFile[] = [];
     let unreadable = false;
@@ -120,19 +130,23 @@ export default defineCommand<LintArgs>({
  * (subjectAltName.otherName.commonName). Files that need a password, or hold no certificate,
  * are skipped with a warning; CA certificates are never peers and are left out.
  */
-async function readCertificates(dir: string, ctx: CommandContext): Promise<CertificateNames[]> {
-  const files = await readDirectoryFiles(dir, ctx.io.cwd, "--certs");
+async function readCertificates(dir: string, args: PasswordArgs, ctx: CommandContext): Promise<CertificateNames[]> {
+  warnPassOnCommandLine(ctx, args.pass, "--pass");
+  const password = await resolvePassword({ file: args["pass-file"], env: args["pass-env"], value: args.pass }, ctx.io);
+  const files = await readCertificateFiles(dir, ctx.io.cwd, "--certs");
   const out: CertificateNames[] = [];
   for (const file of files) {
     try {
-      const read = await readCryptoFile(file.bytes, { source: file.path });
+      const read = await readCryptoFile(file.bytes, { source: file.path, password });
       for (const entry of read.certificates) {
         if (entry.certificate.isCa) continue;
         out.push({ source: file.path, subject: entry.certificate.subject, names: entry.certificate.san.otherNameCommonName });
       }
     } catch (error) {
       if (!(error instanceof OthernameError)) throw error;
-      ctx.warn(error.code === "PASSWORD_REQUIRED" ? `skipping ${file.path} (--certs): it needs a password` : `skipping ${file.path} (--certs): ${error.message}`);
+      ctx.warn(
+        error.code === "PASSWORD_REQUIRED" ? `skipping ${file.path} (--certs): it needs a password (give --pass-file or --pass-env)` : `skipping ${file.path} (--certs): ${error.message}`,
+      );
     }
   }
   if (out.length === 0) ctx.warn(`no end-entity certificate found in ${dir} (--certs)`);
