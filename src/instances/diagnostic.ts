@@ -31,6 +31,7 @@ export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
  *
  * @param source - The file name to show.
  * @param d - The diagnostic.
+ * @param severity - The word shown for its severity (`cert` shows some warnings as "note").
  * @returns One line of text.
  * @example
  * ```ts
