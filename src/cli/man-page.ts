@@ -20,6 +20,7 @@ export const MAN_PAGE_COMMANDS: readonly string[] = [
   "lint",
   "ca",
   "cert",
+  "renew",
   "csr",
   "verify",
   "probe",

@@ -11,7 +11,7 @@ export interface PasswordOptionSpec {
   /** What the password is for, e.g. "Password of the .p12 files". */
   readonly purpose?: string;
   /** "ca-" for the CA's own password (`--ca-pass-file`, `--ca-pass-env`). */
-  readonly prefix?: "" | "ca-";
+  readonly prefix?: "" | "ca-" | "out-";
   /** Offer `--[ca-]pass VALUE` too (certutil parity; warns when used). Default: true without a prefix. */
   readonly value?: boolean;
 }

@@ -90,7 +90,7 @@ export async function reissueCertificate(input: ReissueInput): Promise<ReissueRe
   if (!Number.isInteger(days) || days < 1) {
     throw new OthernameError("REISSUE_DAYS_INVALID", `cannot reissue ${old.subject}: validity ${days} is not a positive whole number of days`, { kind: "usage" });
   }
-  const sameIssuer = issuedBy(old, input.issuer.certificate);
+  const sameIssuer = isIssuedBy(old, input.issuer.certificate);
   if (!sameIssuer && input.reissuer !== true) {
     throw new OthernameError(
       "REISSUE_OTHER_ISSUER",
@@ -157,7 +157,7 @@ export function keySpecOf(certificate: Certificate): KeySpec {
 }
 
 /** Issued by `ca`: the issuer name is the CA's subject and the signature verifies with the CA's key. */
-function issuedBy(leaf: Certificate, ca: Certificate): boolean {
+export function isIssuedBy(leaf: Certificate, ca: Certificate): boolean {
   const sameName = bytesEqual(leaf.issuerDer, ca.subjectDer) || leaf.issuer === ca.subject;
   return sameName && isSignedBy(leaf.der, ca.publicKey.spki);
 }

@@ -18,6 +18,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "lint", describe: "Lint trust_restrictions and instances files (text, JSON, SARIF; --fix)", load: () => import("./lint.js") },
   { name: "ca", describe: "Create a certificate authority (PKCS#12 or PEM)", load: () => import("./ca.js") },
   { name: "cert", describe: "Generate node certificates from an instances.yaml", load: () => import("./cert.js") },
+  { name: "renew", describe: "Reissue the node certificates of a bundle: same names and files, new validity and key", load: () => import("./renew.js") },
   { name: "csr", describe: "Generate keys and certificate signing requests from an instances.yaml", load: () => import("./csr.js") },
   { name: "verify", describe: "Validate a certificate's chain to trust anchors", load: () => import("./verify.js") },
   { name: "ece", describe: "Push trust into Elastic Cloud Enterprise: ece trust show|add|remove, ece ca", load: () => import("./ece.js") },
