@@ -159,6 +159,31 @@ describe("othername renew", () => {
     expect(statSync(join(dir, "single-renewed.p12")).mode & 0o777).toBe(0o600);
   });
 
+  it("renews a PEM pair given as files (its .key found beside it) into a directory of those names", async () => {
+    const r = await cli(["renew", "pem/node2/node2.crt", "--ca-cert", "ca1/ca/ca.crt", "--ca-key", "ca1/ca/ca.key", "--days", "60", "--out", "pair"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(files(join(dir, "pair"))).toEqual(["node2.crt", "node2.key"]);
+    const c = compare("pem/node2/node2.crt", "pair/node2.crt");
+    expect(c.newNames).toBe(c.oldNames);
+    expect(c.sameKey).toBe(false);
+    const keyPub = openssl(["pkey", "-in", "pair/node2.key", "-pubout"], { cwd: dir }).stdout;
+    expect(x509("pair/node2.crt", ["-pubkey"])).toBe(keyPub);
+  });
+
+  it("keeps an openssl keystore's chain: the renewed key entry is followed by the signing CA", async () => {
+    const made = openssl(["pkcs12", "-export", "-in", "pem/node1/node1.crt", "-inkey", "pem/node1/node1.key", "-certfile", "ca1/ca/ca.crt", "-name", "n1", "-passout", "pass:s3cret", "-out", "chain.p12"], { cwd: dir });
+    expect(made.code, made.stderr).toBe(0);
+    const r = await cli(["renew", "chain.p12", "--ca-cert", "ca1/ca/ca.crt", "--ca-key", "ca1/ca/ca.key", "--pass-env", "P12_PASS", "--reuse-key", "--out", "chain-renewed.p12"]);
+    expect(r.code, r.stderr).toBe(0);
+    const info = openssl(["pkcs12", "-in", "chain-renewed.p12", "-passin", "pass:s3cret", "-nokeys", "-info"], { cwd: dir });
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout.match(/^subject=/gm)?.length).toBe(2);
+    expect(info.stdout).toContain("friendlyName: n1");
+    const c = compare(p12Leaf("chain.p12", "s3cret"), p12Leaf("chain-renewed.p12", "s3cret"));
+    expect(c.newNames).toBe(c.oldNames);
+    expect(c.sameKey).toBe(true);
+  });
+
   it("refuses a bundle another CA issued, naming the file and both CAs, and writes nothing", async () => {
     const r = await cli(["renew", "pem", "--ca-cert", "ca2/ca/ca.crt", "--ca-key", "ca2/ca/ca.key", "--out", "foreign"]);
     expect(r.code).toBe(3);
