@@ -105,6 +105,28 @@ describe("name constraints", () => {
   });
 });
 
+describe("wildcard SANs under excluded dNSName subtrees (x509-limbo, CVE-2025-61727)", () => {
+  const constraints = parseNameConstraints(encodeNameConstraints({ permittedDns: ["example.com"], excludedDns: ["bar.example.com", ".deep.example.com"] }));
+  const dns = (value: string) => ({ kind: "dns" as const, value });
+
+  it("refuses *.example.com in plain verify: it would match bar.example.com", () => {
+    const violations = nameConstraintViolations(constraints, [dns("*.example.com"), dns("*.Example.COM.")], "rfc5280");
+    expect(violations.map((v) => v.name)).toEqual(["*.example.com", "*.Example.COM."]);
+    expect(violations[0]?.reason).toBe("is a wildcard that matches bar.example.com, an excluded subtree");
+  });
+
+  it("keeps wildcards that cannot reach an excluded name", () => {
+    // *.other.example.com matches x.other.example.com only; *.deep.example.com is one label below
+    // the excluded ".deep.example.com" and is caught literally; foo*.example.com is not a wildcard label.
+    const names = ["*.other.example.com", "*.bar.example.com", "*.deep.example.com", "foo.example.com"].map(dns);
+    expect(nameConstraintViolations(constraints, names, "rfc5280").map((v) => v.name)).toEqual(["*.bar.example.com", "*.deep.example.com"]);
+  });
+
+  it("the JDK dialect compares the literal string and accepts *.example.com", () => {
+    expect(nameConstraintViolations(constraints, [dns("*.example.com")], "jdk")).toEqual([]);
+  });
+});
+
 describe("bounded total work", () => {
   it("gives up after maxSteps candidate links and says so", async () => {
     const root = await makeCa("CN=Bounded Root");

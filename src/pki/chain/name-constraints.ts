@@ -113,6 +113,7 @@ function violationOf(constraints: NameConstraints, name: GeneralName, dialect: N
     const relation = relate(base, name, dialect);
     if (relation === "unsupported") return { ...shown, reason: `cannot be checked against the excluded ${KIND_LABELS[base.kind]} subtree ${showName(base)} (no subtree semantics for this form)` };
     if (relation === "match" || relation === "within") return { ...shown, reason: `is within the excluded subtree ${showName(base)}` };
+    if (dialect === "rfc5280" && wildcardCoversExcluded(base, name)) return { ...shown, reason: `is a wildcard that matches ${showName(base)}, an excluded subtree` };
   }
   const sameForm: GeneralName[] = [];
   for (const base of constraints.permitted) {
@@ -161,6 +162,25 @@ export function dnsWithin(name: string, base: string): boolean {
   if (b === "") return true;
   if (b.startsWith(".")) return n.endsWith(b) && n.length > b.length;
   return n === b || n.endsWith(`.${b}`);
+}
+
+/**
+ * A wildcard dNSName ("*.example.com", the complete leftmost label, RFC 9525 §6.3) stands for every
+ * name one label longer, so it is refused when one of those names is an excluded dNSName subtree
+ * ("bar.example.com"), although the literal string is not within it. RFC 5280 alone does not say
+ * how wildcards meet name constraints; this is x509-limbo's defensive reading (CVE-2025-61727).
+ * Only the excluded side needs it: a wildcard lies within a permitted subtree literally exactly
+ * when every name it matches does. The JDK (`--as`) compares the literal string and accepts.
+ */
+function wildcardCoversExcluded(base: GeneralName, name: GeneralName): boolean {
+  if (base.kind !== "dns" || name.kind !== "dns") return false;
+  const n = name.value.toLowerCase().replace(/\.$/, "");
+  if (!n.startsWith("*.")) return false;
+  const parent = n.slice(2);
+  const b = base.value.toLowerCase().replace(/\.$/, "");
+  if (b.startsWith(".") || !b.endsWith(`.${parent}`)) return false;
+  const label = b.slice(0, b.length - parent.length - 1);
+  return label.length > 0 && !label.includes(".");
 }
 
 /**
