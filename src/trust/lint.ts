@@ -1,6 +1,7 @@
 import { isMap, isScalar } from "yaml";
 import { parseInstances } from "../instances/validate.js";
 import { parseYamlDocuments, type YamlDocuments } from "./yaml-documents.js";
+import { YamlTooLargeError } from "./yaml-node-bound.js";
 import { indentationTabs, RepairedPositions, replaceTabs, TAB_WIDTHS } from "./lint/tab-indent.js";
 import { firstNonPrintable, readTrustRestrictions, SUBJECT_NAME_KEY } from "./restrictions.js";
 import { TextPositions } from "./lint/positions.js";
@@ -55,7 +56,12 @@ export function lintFile(input: LintInput, options: LintOptions = {}): LintResul
   // One parse, shared by the file-kind test and every rule (a 100,000-alias file is large to parse).
   let documents: YamlDocuments | undefined;
   if (input.text.includes("instances")) {
-    documents = parseYamlDocuments(input.text);
+    try {
+      documents = parseYamlDocuments(input.text);
+    } catch (error) {
+      if (!(error instanceof YamlTooLargeError)) throw error;
+      return { kind: "trust_restrictions", findings: lintTrustRestrictions(input, options) }; // reports the bound
+    }
     if (isInstancesFile(input.text, documents)) return { kind: "instances", findings: lintInstances(input.text) };
   }
   return { kind: "trust_restrictions", findings: lintTrustRestrictions(input, options, documents) };
@@ -141,7 +147,16 @@ export function lintTrustRestrictions(input: LintInput, options: LintOptions = {
     });
     return sortFindings(findings);
   }
-  const documents = parsed ?? parseYamlDocuments(text);
+  let documents: YamlDocuments;
+  try {
+    documents = parsed ?? parseYamlDocuments(text);
+  } catch (error) {
+    if (!(error instanceof YamlTooLargeError)) throw error;
+    // othername's own bound, checked before parsing: nothing else can be checked.
+    const at = new TextPositions(text).at(error.offset);
+    findings.push({ rule: "yaml-limits", severity: "error", line: at.line, column: at.column, message: `${error.message} (nothing else was checked)` });
+    return sortFindings(findings);
+  }
   const source = readSourceRepairingTabs(text, documents);
   findings.push(...source.findings);
   // The rules that can still run do, over the patterns read as written (all of them unless the YAML is broken).
@@ -199,14 +214,21 @@ function readSourceRepairingTabs(text: string, documents: YamlDocuments): TrustS
   let repaired: TrustSource | undefined;
   for (const width of TAB_WIDTHS) {
     const repairedText = replaceTabs(text, tabs, width);
-    const attempt = readTrustSource(repairedText, parseYamlDocuments(repairedText), new RepairedPositions(repairedText, original, tabs, width));
+    let repairedDocuments: YamlDocuments;
+    try {
+      repairedDocuments = parseYamlDocuments(repairedText);
+    } catch (error) {
+      if (error instanceof YamlTooLargeError) break; // wider tabs made the text too long: report on the original
+      throw error;
+    }
+    const attempt = readTrustSource(repairedText, repairedDocuments, new RepairedPositions(repairedText, original, tabs, width));
     repaired ??= attempt; // when no width parses cleanly, the first one's findings are the best guess
     if (!attempt.syntaxBroken) {
       repaired = attempt;
       break;
     }
   }
-  const source = repaired as TrustSource;
+  const source = repaired ?? readTrustSource(text, documents);
   const first = original.at(tabs[0] as number);
   const lines = [...new Set(tabs.map((t) => original.at(t).line))];
   const tabFinding: LintFinding = {

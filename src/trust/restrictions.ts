@@ -4,6 +4,7 @@ import { AutomatonBudget } from "./automaton-budget.js";
 import { compilePattern, matcherFor, type CompiledPattern, type MatcherOptions, type PatternMatcher } from "./pattern.js";
 import { MAX_SETTINGS_NODES, resolveAliases } from "./yaml-aliases.js";
 import { parseYamlDocuments, type YamlDocuments } from "./yaml-documents.js";
+import { YamlTooLargeError } from "./yaml-node-bound.js";
 import { TextPositions } from "./lint/positions.js";
 import { sourceMap, styleOf } from "./scalar-source.js";
 import { dialectCause, regexDialectNotes } from "./regex-dialect.js";
@@ -56,7 +57,14 @@ export type TrustRestrictionsRead =
       /** True when no pattern is configured: Elasticsearch then rejects every peer. */
       readonly rejectsEveryPeer: boolean;
     }
-  | { readonly ok: false; readonly reason: string; readonly line?: number; readonly column?: number };
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      readonly line?: number;
+      readonly column?: number;
+      /** Set when othername's own bound refused the file (YAML_TOO_LARGE, YAML_ALIAS_EXPANSION), not Elasticsearch. */
+      readonly code?: string;
+    };
 
 export type TrustRestrictionsLoad =
   | (Extract<TrustRestrictionsRead, { ok: true }> & { readonly compiled: readonly CompiledPattern[]; readonly matcher: PatternMatcher })
@@ -89,6 +97,7 @@ class LoadFailure extends Error {
     readonly reason: string,
     readonly line?: number,
     readonly column?: number,
+    readonly code?: string,
   ) {
     super(reason);
   }
@@ -140,7 +149,11 @@ export function readTrustRestrictions(input: { readonly fileName: string; readon
     return { ok: true, patterns, warnings, form, rejectsEveryPeer: patterns.length === 0 };
   } catch (error) {
     if (error instanceof LoadFailure) {
-      return { ok: false, reason: error.reason, ...(error.line !== undefined ? { line: error.line, column: error.column } : {}) };
+      return { ok: false, reason: error.reason, ...(error.line !== undefined ? { line: error.line, column: error.column } : {}), ...(error.code !== undefined ? { code: error.code } : {}) };
+    }
+    if (error instanceof YamlTooLargeError) {
+      const { line, column } = lineAndColumn(text, error.offset);
+      return { ok: false, reason: error.message, line, column, code: error.code };
     }
     throw error;
   }
@@ -274,10 +287,10 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
     const { line, column } = positions.at(offset);
     return { line, col: column };
   };
-  const fail = (reason: string, offset?: number): LoadFailure => {
-    if (offset === undefined) return new LoadFailure(reason);
+  const fail = (reason: string, offset?: number, code?: string): LoadFailure => {
+    if (offset === undefined) return new LoadFailure(reason, undefined, undefined, code);
     const { line, col } = pos(offset);
-    return new LoadFailure(reason, line, col);
+    return new LoadFailure(reason, line, col, code);
   };
   const warnings: string[] = [];
   const map = new Map<string, Setting>();
@@ -311,10 +324,12 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
 
   const aliasTarget = resolveAliases(doc);
   const aliasUses = new Map<string, number>();
+  /** The pattern read from an anchored scalar, shared by all its aliases (100,000 uses, one object). */
+  const fromAlias = new Map<unknown, SourcePattern>();
   let visited = 0;
   const resolve = (node: unknown): unknown => {
     if (++visited > MAX_SETTINGS_NODES) {
-      throw fail(`the YAML aliases expand to more than ${MAX_SETTINGS_NODES.toLocaleString("en-US")} values: refusing to read further`, (node as YamlNode | null)?.range?.[0]);
+      throw fail(`the YAML aliases expand to more than ${MAX_SETTINGS_NODES.toLocaleString("en-US")} values: refusing to read further`, (node as YamlNode | null)?.range?.[0], "YAML_ALIAS_EXPANSION");
     }
     if (isAlias(node)) {
       const target = aliasTarget(node);
@@ -355,12 +370,19 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
         const items: SourcePattern[] = [];
         for (const raw of value.items) {
           const item = resolve(raw);
+          const known = fromAlias.get(item);
+          if (known !== undefined) {
+            items.push(known); // every use of an anchor is the same pattern at the same place
+            continue;
+          }
           const offset = (item as YamlNode | null)?.range?.[0] ?? (raw as YamlNode | null)?.range?.[0] ?? value.range?.[0];
           if (!isScalar(item) || item.value === null || item.value === undefined) {
             throw fail(`only value lists are allowed in serialized settings: [${key}] holds ${isScalar(item) || item == null ? "a null item" : "a nested object or list"}`, offset);
           }
           const p = pos(item.range?.[0] ?? 0);
-          items.push(located({ text: scalarText(item), line: p.line, column: p.col }, positionsIn(item)));
+          const pattern = located({ text: scalarText(item), line: p.line, column: p.col }, positionsIn(item));
+          if (item !== raw) fromAlias.set(item, pattern);
+          items.push(pattern);
         }
         const p = pos(value.range?.[0] ?? 0);
         set(key, { kind: "list", items, line: p.line, column: p.col });

@@ -1,4 +1,5 @@
 import { parseAllDocuments, type Document } from "yaml";
+import { assertYamlWithinBound } from "./yaml-node-bound.js";
 
 /**
  * A trust_restrictions (or instances) file parsed once, with the options every reader here
@@ -14,6 +15,7 @@ export type YamlDocuments = readonly Document.Parsed[];
  *
  * @param text - The file's text.
  * @returns The documents in order (none for an empty file).
+ * @throws OthernameError `YAML_TOO_LARGE` when the text holds more than MAX_YAML_NODES nodes (counted before parsing).
  * @example
  * ```ts
  * const documents = parseYamlDocuments("trust.subject_name: []\n");
@@ -21,6 +23,7 @@ export type YamlDocuments = readonly Document.Parsed[];
  * ```
  */
 export function parseYamlDocuments(text: string): YamlDocuments {
+  assertYamlWithinBound(text);
   const docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true });
   return Array.isArray(docs) ? docs : [];
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_INPUT_BYTES } from "../../src/io/read-input.js";
 import { runCli } from "../helpers/cli.js";
+import { measure, type Measured } from "../helpers/measure.js";
 
 /**
  * Byte caps enforced while reading, in real processes (the built CLI): endless and huge inputs —
@@ -12,34 +13,6 @@ import { runCli } from "../helpers/cli.js";
  * read only the cap. Memory and CPU are measured by the child itself (process.resourceUsage) and
  * compared with a baseline run on a normal input in the same test, with generous margins.
  */
-const MEASURE = `
-import { main } from ${JSON.stringify(join(process.cwd(), "dist/cli/main.js"))};
-import { processIo } from ${JSON.stringify(join(process.cwd(), "dist/cli/node-io.js"))};
-const code = await main(process.argv.slice(2), processIo());
-const u = process.resourceUsage();
-process.stderr.write("\\nUSAGE " + JSON.stringify({ rssMB: u.maxRSS / 1024, cpuS: (u.userCPUTime + u.systemCPUTime) / 1e6 }) + "\\n");
-process.exit(code);
-`;
-
-interface Measured {
-  readonly code: number | null;
-  readonly stderr: string;
-  readonly rssMB: number;
-  readonly cpuS: number;
-}
-
-/** Runs `othername ARGS` (measured) with `stdin` from a shell pipeline, in `cwd`. */
-function measure(cwd: string, args: readonly string[], stdinPipeline?: string): Measured {
-  writeFileSync(join(cwd, "measure.mjs"), MEASURE);
-  const quoted = [process.execPath, "measure.mjs", ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(" ");
-  const command = stdinPipeline ? `${stdinPipeline} | ${quoted}` : `${quoted} </dev/null`;
-  // The timeout only stops a runaway child (today's main on /dev/zero); the assertions are relative.
-  const result = spawnSync("sh", ["-c", command], { cwd, encoding: "utf8", timeout: 120_000, maxBuffer: 16 * 1024 * 1024 });
-  const usage = /USAGE (\{.*\})/.exec(result.stderr ?? "");
-  const parsed = usage ? (JSON.parse(usage[1]!) as { rssMB: number; cpuS: number }) : { rssMB: Infinity, cpuS: Infinity };
-  return { code: result.status, stderr: result.stderr ?? "", ...parsed };
-}
-
 describe("byte caps on every read, enforced while reading", () => {
   let dir: string;
   let baseline: Measured;

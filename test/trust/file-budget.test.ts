@@ -6,6 +6,7 @@ import { lintFile } from "../../src/trust/lint.js";
 import { compileMatcher } from "../../src/trust/pattern.js";
 import { loadTrustRestrictions } from "../../src/trust/restrictions.js";
 import { runCli } from "../helpers/cli.js";
+import { measure } from "../helpers/measure.js";
 
 /**
  * Bounded, linear work for a whole trust_restrictions file: YAML aliases (one pattern used
@@ -74,8 +75,65 @@ describe("YAML aliases", () => {
     for (let level = 1; level <= 8; level++) laughs.push(`l${level}: &l${level} {${Array.from({ length: 10 }, (_, k) => `k${k}: *${level === 1 ? "a" : `l${level - 1}`}`).join(", ")}}`);
     const bomb = `${laughs.join("\n")}\ntrust.subject_name: ["*.node.c.cluster.s"]\n`;
     const loaded = loadTrustRestrictions({ fileName: "bomb.yml", text: bomb });
-    expect(loaded).toMatchObject({ ok: false, reason: expect.stringContaining("the YAML aliases expand to more than 200,000 values") });
+    expect(loaded).toMatchObject({ ok: false, code: "YAML_ALIAS_EXPANSION", reason: expect.stringContaining("the YAML aliases expand to more than 200,000 values") });
     expect(lintFile({ fileName: "bomb.yml", text: bomb }).findings.map((f) => f.message).join("\n")).toContain("expand to more than 200,000 values");
+  });
+});
+
+describe("the YAML size bound, checked before parsing", () => {
+  // Issue 13: 100,000 aliases (400 KB) cost the YAML parser alone 1.3 s and 230 MB; 300,000 plain
+  // items (600 KB) 2.9 s and 415 MB; 16 MiB of comment lines 12 s and 600 MB.
+  const plainItems = (n: number) => `trust.subject_name: [${"a,".repeat(n)}b]\n`;
+
+  it("refuses 100,000 aliases, or 300,000 plain items, for less than reading 20,000 aliases (within the bound)", () => {
+    cpuMs(() => loadTrustRestrictions({ fileName: "warm.yml", text: aliasFile(500) }));
+    // Counting is the lexer alone, over 50,000 nodes; reading 20,000 aliases lexes 40,000 and parses them.
+    const baseline = cpuMs(() => loadTrustRestrictions({ fileName: "t.yml", text: aliasFile(20_000) }));
+    expect(baseline.value.ok).toBe(true);
+    for (const text of [aliasFile(100_000), plainItems(300_000)]) {
+      const refused = cpuMs(() => loadTrustRestrictions({ fileName: "t.yml", text }));
+      expect(refused.value).toMatchObject({ ok: false, code: "YAML_TOO_LARGE", line: 1, reason: expect.stringContaining("more than 50,000 YAML nodes") });
+      expect(refused.ms).toBeLessThan(baseline.ms);
+    }
+  });
+
+  it("names where counting stopped: the 50,001st node", () => {
+    // "trust.subject_name", ":", "[", then the anchored value: 4 nodes; each ", *p" adds two, so the
+    // 50,001st is the comma before the 24,999th alias, at column 45 + 4 × 24,998.
+    const refused = loadTrustRestrictions({ fileName: "t.yml", text: aliasFile(25_000) });
+    expect(refused).toMatchObject({ ok: false, column: 45 + 4 * 24_998 });
+    expect(loadTrustRestrictions({ fileName: "t.yml", text: aliasFile(24_998) }).ok).toBe(true);
+  });
+
+  it("refuses a text over 1 MiB without reading it", () => {
+    const comments = "# c\n".repeat(300_000);
+    const baseline = cpuMs(() => loadTrustRestrictions({ fileName: "t.yml", text: `${"# c\n".repeat(30_000)}trust.subject_name: ["*.node.c.cluster.s"]\n` }));
+    expect(baseline.value.ok).toBe(true);
+    const refused = cpuMs(() => loadTrustRestrictions({ fileName: "t.yml", text: `${comments}trust.subject_name: ["*.node.c.cluster.s"]\n` }));
+    expect(refused.value).toMatchObject({ ok: false, code: "YAML_TOO_LARGE", reason: expect.stringContaining("at most 1,048,576 (1 MiB)") });
+    // A tenth of the text, parsed, costs more than the whole refused.
+    expect(refused.ms).toBeLessThan(baseline.ms);
+  });
+
+  it("lint gives one yaml-limits finding where counting stopped, and nothing else", () => {
+    const findings = lintFile({ fileName: "t.yml", text: aliasFile(100_000) }).findings;
+    expect(findings).toEqual([expect.objectContaining({ rule: "yaml-limits", severity: "error", line: 1, column: 45 + 4 * 24_998 })]);
+    // A file that also looks like an instances file takes the same way.
+    const both = lintFile({ fileName: "t.yml", text: `# instances\n${aliasFile(100_000)}` }).findings;
+    expect(both.map((f) => f.rule)).toEqual(["yaml-limits"]);
+  });
+
+  it("match exits 3 within the acceptance bound (2 s of CPU, 200 MB), measured in a real process", async () => {
+    writeFileSync(join(dir, "aliases-100k.yml"), aliasFile(100_000));
+    writeFileSync(join(dir, "one.yml"), 'trust.subject_name: ["*.node.c.cluster.s"]\n');
+    const baseline = measure(dir, ["match", "--restrictions", "one.yml", "n1.node.c.cluster.s"]);
+    expect(baseline.code, baseline.stderr).toBe(0);
+    const r = measure(dir, ["match", "--restrictions", "aliases-100k.yml", "n1.node.c.cluster.s"]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/cannot load trust_restrictions file aliases-100k\.yml:1:\d+: the file holds more than 50,000 YAML nodes/);
+    expect(r.stderr).not.toContain("Elasticsearch would refuse");
+    expect(r.rssMB, r.stderr).toBeLessThan(baseline.rssMB + 120);
+    expect(r.cpuS, r.stderr).toBeLessThan(baseline.cpuS + 1);
   });
 });
 

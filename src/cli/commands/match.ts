@@ -53,9 +53,13 @@ export async function loadRestrictionsFile(path: string, ctx: CommandContext): P
   const loaded = loadTrustRestrictions({ fileName: path, text });
   if (!loaded.ok) {
     const where = loaded.line !== undefined ? `:${loaded.line}:${loaded.column ?? 1}` : "";
-    if (loaded.code === "TRUST_AUTOMATON_BUDGET") {
+    // othername's own bounds refused it, not Elasticsearch.
+    if (loaded.code === "TRUST_AUTOMATON_BUDGET" || loaded.code === "YAML_TOO_LARGE" || loaded.code === "YAML_ALIAS_EXPANSION") {
       throw new OthernameError(loaded.code, `cannot load trust_restrictions file ${path}${where}: ${loaded.reason}`, {
-        hint: "Use fewer or simpler patterns: one wildcard per cluster (e.g. *.node.CLUSTER.cluster.SCOPE) instead of many regular expressions.",
+        hint:
+          loaded.code === "TRUST_AUTOMATON_BUDGET"
+            ? "Use fewer or simpler patterns: one wildcard per cluster (e.g. *.node.CLUSTER.cluster.SCOPE) instead of many regular expressions."
+            : "A trust_restrictions file needs a pattern per cluster or scope (e.g. *.node.CLUSTER.cluster.SCOPE); this bound keeps a hostile file from costing minutes and gigabytes.",
       });
     }
     throw new OthernameError("TRUST_FILE_REFUSED", `Elasticsearch would refuse trust_restrictions file ${path}${where}: ${loaded.reason}`, {

@@ -44,6 +44,7 @@ export interface LintRule {
 export const LINT_RULES: readonly LintRule[] = [
   { id: "unsupported-extension", severity: "error", description: "Elasticsearch only reads trust_restrictions files named *.yml, *.yaml or *.json" },
   { id: "yaml-syntax", severity: "error", description: "The file is not valid YAML/JSON, so Elasticsearch refuses it" },
+  { id: "yaml-limits", severity: "error", description: "The file is longer than 1 MiB or holds more than 50,000 YAML nodes: othername's bound against hostile files (not an Elasticsearch limit), checked before parsing" },
   { id: "unquoted-alias", severity: "error", description: "An unquoted value starting with '*' is a YAML alias; Elasticsearch refuses the file" },
   { id: "null-entry", severity: "error", description: "A null value or empty list item makes Elasticsearch refuse the file" },
   { id: "non-scalar-entry", severity: "error", description: "A list item that is itself a list or mapping makes Elasticsearch refuse the file" },
