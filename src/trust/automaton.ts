@@ -231,6 +231,9 @@ export function repeat(a: Dfa, min: number, max: number | undefined, options: De
 // ---------------------------------------------------------------------------------------------
 // Subset construction
 
+/** Sort-key unit of a sweep point in determinize's events (2^23: the target and open/close bit below it). */
+const EVENT_POINT = 2 ** 23;
+
 /**
  * Determinizes the NFA from `start` by subset construction over code-point ranges. Each DFA
  * state's label is the lowest label among its NFA states. Throws PATTERN_TOO_COMPLEX past
@@ -246,6 +249,7 @@ export function determinize(nfa: NfaBuilder, start: number, options: Determinize
   let setEffort = 0;
   let effort = 0;
 
+  if (nfa.stateCount * 2 >= EVENT_POINT) throw tooComplex(what, maxStates); // event keys need the room
   const stamp = new Int32Array(nfa.stateCount);
   let generation = 0;
   const stack: number[] = [];
@@ -296,51 +300,82 @@ export function determinize(nfa: NfaBuilder, start: number, options: Determinize
   };
 
   intern(closure([start]));
-  const closureCache = new Map<string, number>();
+  /** Seed sets already turned into DFA states, by a hash of the set. */
+  const closureCache = new Map<number, { readonly seeds: readonly number[]; readonly target: number }[]>();
+  // Per NFA state: how many of the current DFA state's ranges that lead to it cover the sweep point.
+  const activeCount = new Int32Array(nfa.stateCount);
+  const active: number[] = [];
+  let events = new Float64Array(64);
   for (let d = 0; d < sets.length; d++) {
     const set = sets[d] as number[];
-    // Events: (point, target, +1 at min / -1 at max+1), swept in order of point.
-    const points: number[] = [];
-    const deltas: number[] = [];
-    const tos: number[] = [];
+    // Events: a range [min, max] to t opens at min and closes at max + 1. Each is one number,
+    // point × 2^23 + (target × 2 + closing), so a plain numeric sort orders them by point
+    // (points ≤ 0x110000 < 2^21; NFA states < 2^22 — larger NFAs exceed the effort bounds first).
+    let count = 0;
+    for (const s of set) count += (nfa.trans[s] as number[]).length / 3;
+    setEffort += set.length;
+    effort += count * 2;
+    if (setEffort > maxSetEffort || effort > maxTransitionEffort) throw tooComplex(what, maxStates);
+    if (count === 0) continue;
+    if (events.length < count * 2) events = new Float64Array(count * 4);
+    let e = 0;
     for (const s of set) {
       const row = nfa.trans[s] as number[];
       for (let i = 0; i < row.length; i += 3) {
-        points.push(row[i] as number, (row[i + 1] as number) + 1);
-        deltas.push(1, -1);
-        tos.push(row[i + 2] as number, row[i + 2] as number);
+        const to = row[i + 2] as number;
+        events[e++] = (row[i] as number) * EVENT_POINT + to * 2;
+        events[e++] = ((row[i + 1] as number) + 1) * EVENT_POINT + to * 2 + 1;
       }
     }
-    setEffort += set.length;
-    effort += points.length;
-    if (setEffort > maxSetEffort || effort > maxTransitionEffort) throw tooComplex(what, maxStates);
-    if (points.length === 0) continue;
-    const order = points.map((_, i) => i).sort((x, y) => (points[x] as number) - (points[y] as number));
-    const active = new Map<number, number>();
+    const sorted = events.subarray(0, e).sort();
     const row = rows[d] as number[];
     let i = 0;
     let from = -1;
-    while (i < order.length) {
-      const p = points[order[i] as number] as number;
-      if (from >= 0 && active.size > 0) {
-        const seeds = [...active.keys()].sort((x, y) => x - y);
-        const key = seeds.join(",");
-        let target = closureCache.get(key);
-        if (target === undefined) {
+    while (i < e) {
+      const p = Math.floor((sorted[i] as number) / EVENT_POINT);
+      if (from >= 0 && active.length > 0) {
+        // The active set, looked up by an order-free hash: no sort and no string on a hit.
+        let sum = 0;
+        let mixed = 0;
+        for (const t of active) {
+          const m = Math.imul(t ^ 0x9e3779b9, 0x85ebca6b);
+          sum = (sum + m) | 0;
+          mixed ^= Math.imul(m ^ (m >>> 13), 0xc2b2ae35);
+        }
+        const hash = (sum >>> 0) * 0x200000 + ((mixed >>> 0) & 0x1fffff);
+        let bucket = closureCache.get(hash);
+        let target = -1;
+        if (bucket !== undefined) {
+          for (const entry of bucket) {
+            // Same size and every seed active: the same set (both hold distinct states).
+            if (entry.seeds.length === active.length && entry.seeds.every((x) => (activeCount[x] as number) > 0)) {
+              target = entry.target;
+              break;
+            }
+          }
+        } else {
+          bucket = [];
+          closureCache.set(hash, bucket);
+        }
+        if (target < 0) {
+          const seeds = active.slice().sort((x, y) => x - y);
           target = intern(closure(seeds));
-          closureCache.set(key, target);
+          bucket.push({ seeds, target });
         }
         const last = row.length - 3;
         if (last >= 0 && row[last + 2] === target && (row[last + 1] as number) + 1 === from) row[last + 1] = p - 1;
         else row.push(from, p - 1, target);
       }
-      while (i < order.length && points[order[i] as number] === p) {
-        const k = order[i] as number;
-        const to = tos[k] as number;
-        const count = (active.get(to) ?? 0) + (deltas[k] as number);
-        if (count === 0) active.delete(to);
-        else active.set(to, count);
-        i++;
+      for (; i < e; i++) {
+        const event = sorted[i] as number;
+        if (Math.floor(event / EVENT_POINT) !== p) break;
+        const code = event - p * EVENT_POINT;
+        const to = code >>> 1;
+        if ((code & 1) === 0) {
+          if (activeCount[to]!++ === 0) active.push(to);
+        } else if (--activeCount[to]! === 0) {
+          active.splice(active.indexOf(to), 1);
+        }
       }
       from = p;
     }
@@ -484,15 +519,17 @@ function hopcroft(dfa: Dfa, live: Uint8Array, maxCells: number): { cls: Int32Arr
       inList[b * K + k] = 1;
     }
   }
-  const members: number[] = [];
+  // The splitter's states, copied: marking moves states inside their blocks, the splitter's too.
+  const members = new Int32Array(n);
   while (work.length > 0) {
     const item = work.pop() as number;
     inList[item] = 0;
     const splitter = Math.floor(item / K);
     const k = item - splitter * K;
-    members.length = 0;
-    for (let i = first[splitter] as number; i < (end[splitter] as number); i++) members.push(elems[i] as number);
-    for (const t of members) {
+    const memberCount = (end[splitter] as number) - (first[splitter] as number);
+    members.set(elems.subarray(first[splitter] as number, end[splitter] as number));
+    for (let m = 0; m < memberCount; m++) {
+      const t = members[m] as number;
       for (let i = invStart[k * n + t] as number; i < (invStart[k * n + t + 1] as number); i++) {
         const p = inv[i] as number;
         const b = blockOf[p] as number;
@@ -652,6 +689,35 @@ export function intersection(a: Dfa, b: Dfa, options: DeterminizeOptions = {}): 
 /** True when the DFA accepts no string at all. */
 export function isEmpty(a: Dfa): boolean {
   return shortestAccepted(a) === undefined;
+}
+
+/**
+ * True when `a` accepts every string: each state reachable from the start accepts and has a
+ * transition for every code point (a reachable state that does not accept, or lacks a code
+ * point, rejects the string that leads there, or that string plus the missing point). Linear in
+ * the DFA, without building its complement.
+ */
+export function isUniversal(a: Dfa): boolean {
+  if (a.stateCount === 0) return false;
+  const seen = new Uint8Array(a.stateCount);
+  const queue = [0];
+  seen[0] = 1;
+  for (let q = 0; q < queue.length; q++) {
+    const s = queue[q] as number;
+    if ((a.labels[s] as number) < 0) return false;
+    let next = 0;
+    for (let t = a.offsets[s] as number; t < (a.offsets[s + 1] as number); t++) {
+      if ((a.mins[t] as number) !== next) return false; // transitions are sorted and disjoint
+      next = (a.maxs[t] as number) + 1;
+      const to = a.targets[t] as number;
+      if (!seen[to]) {
+        seen[to] = 1;
+        queue.push(to);
+      }
+    }
+    if (next !== MAX_CODE_POINT + 1) return false;
+  }
+  return true;
 }
 
 /** True when every string `a` accepts is also accepted by `b` (A ⊆ B). */

@@ -13,6 +13,7 @@ import {
   intersection,
   isEmpty,
   isSubsetOf,
+  isUniversal,
   minimize,
   repeat,
   run,
@@ -62,6 +63,26 @@ describe("automaton", () => {
     expect(accepts(notAbc, "\u{10FFFF}")).toBe(true);
     expect(isEmpty(complement(anyStringDfa()))).toBe(true);
     expect(accepts(complement(emptyDfa()), "anything")).toBe(true);
+  });
+
+  it("tells a universal language without building its complement, as the complement would", () => {
+    const notA = complement(str("a"));
+    const unminimized = determinize(
+      (() => {
+        // Two accepting states that both loop over everything: universal, though not minimal.
+        const nfa = new NfaBuilder();
+        const s0 = nfa.addState(0);
+        const s1 = nfa.addState(0);
+        nfa.addTransition(s0, 0, 0x60, s1);
+        nfa.addTransition(s0, 0x61, MAX_CODE_POINT, s0);
+        nfa.addTransition(s1, 0, MAX_CODE_POINT, s0);
+        return nfa;
+      })(),
+      0,
+    );
+    const cases = [anyStringDfa(), unminimized, union([notA, str("a")]), notA, emptyDfa(), str(""), concatenate([anyStringDfa(), str("a")]), repeat(anyChar, 0, 5), charSetDfa([0, MAX_CODE_POINT - 1])];
+    expect(cases.map(isUniversal)).toEqual([true, true, true, false, false, false, false, false, false]);
+    for (const d of cases) expect(isUniversal(d)).toBe(isEmpty(complement(d)));
   });
 
   it("intersects, tests emptiness and inclusion", () => {

@@ -5,10 +5,8 @@ import { readCertificateFiles, writeFixedFile } from "../../io/lint-fix.js";
 import { resolvePassword } from "../../io/password.js";
 import { passwordOptions, warnPassOnCommandLine, type PasswordArgs } from "../password-options.js";
 import { readInputFile } from "../../io/read-input.js";
-import { readCryptoFile } from "../../pki/read.js";
 import { fixFile, lintFile, LINT_RULES, type CertificateNames, type LintFinding } from "../../trust/lint.js";
 import { isFleetFile } from "../../fleet/fleet-file.js";
-import { lintFleetFile } from "../../io/fleet.js";
 import { defineCommand } from "../command.js";
 import type { CommandContext } from "../context.js";
 import { renderSarif } from "../render/sarif.js";
@@ -81,6 +79,8 @@ export default defineCommand<LintArgs>({
       }
       if (isFleetFile(text)) {
         // A fleet file (othername mesh): its diagnostics and missing files; nothing to fix.
+        // Loaded on use: the fleet and certificate readers cost more start-up than lint itself.
+        const { lintFleetFile } = await import("../../io/fleet.js");
         const diagnostics = await lintFleetFile(text, dirname(resolve(ctx.io.cwd, path)));
         linted.push({ path, findings: diagnostics.map((d) => ({ rule: d.rule, severity: d.severity, line: d.line, column: d.column, message: d.path ? `${d.message} (at ${d.path})` : d.message })) });
         continue;
@@ -134,6 +134,7 @@ async function readCertificates(dir: string, args: PasswordArgs, ctx: CommandCon
   warnPassOnCommandLine(ctx, args.pass, "--pass");
   const password = await resolvePassword({ file: args["pass-file"], env: args["pass-env"], value: args.pass }, ctx.io);
   const files = await readCertificateFiles(dir, ctx.io.cwd, "--certs");
+  const { readCryptoFile } = await import("../../pki/read.js"); // loaded on use (start-up time)
   const out: CertificateNames[] = [];
   for (const file of files) {
     try {

@@ -1,5 +1,5 @@
 import { OthernameError } from "../../errors.js";
-import { complement, intersection, isEmpty, isSubsetOf, type Dfa } from "../automaton.js";
+import { intersection, isEmpty, isSubsetOf, isUniversal, type Dfa } from "../automaton.js";
 import { AutomatonBudget } from "../automaton-budget.js";
 import { compilePattern, PatternSyntaxError, type CompiledPattern } from "../pattern.js";
 import { regExpToDfa } from "../regexp.js";
@@ -222,7 +222,7 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
   const live = compiled.filter((c): c is CompiledEntry & { compiled: CompiledPattern } => c.compiled !== undefined && !duplicates.has(c.index));
   const everything = new Set<number>();
   for (const ce of live) {
-    if (isEmpty(complement(ce.compiled.dfa))) {
+    if (isUniversal(ce.compiled.dfa)) {
       everything.add(ce.index);
       findings.push({
         rule: "match-everything",
