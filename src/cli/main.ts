@@ -69,7 +69,7 @@ async function runYargs(argv: readonly string[], io: CliIo, debug: boolean): Pro
       if (unknownFlags) throw new OthernameError("UNKNOWN_OPTION", unknownFlagsMessage(unknownFlags, requested?.name), { kind: "usage" });
       throw new OthernameError("USAGE", message ?? "invalid arguments", {
         kind: "usage",
-        hint: "See othername --help, or othername <command> --help.",
+        hint: missingOutHint(message, requested?.name) ?? "See othername --help, or othername <command> --help.",
       });
     });
 
@@ -106,6 +106,21 @@ function firstPositional(argv: readonly string[]): string | undefined {
 function unknownFlagsMessage(names: readonly string[], command: string | undefined): string {
   const where = command ? `othername ${command}` : "othername";
   return `unknown option${names.length === 1 ? "" : "s"} for ${where}: ${names.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)).join(", ")}`;
+}
+
+/**
+ * certutil writes elastic-stack-ca.p12 / elastic-certificates.p12 in the current directory when no
+ * --out is given; othername asks for the path (CLI.md): say so, with certutil's names to copy.
+ */
+function missingOutHint(message: string | undefined, command: string | undefined): string | undefined {
+  if (!message || !/Missing required argument:.*\bout\b/.test(message)) return undefined;
+  const choices: Record<string, string> = {
+    ca: "--out elastic-stack-ca.p12 (certutil's default name), or --pem --out DIR",
+    cert: "--out elastic-certificates.p12 (certutil's default name, for one instance), or a directory or a .zip",
+    csr: "--out csr-bundle.zip (certutil's default name), or a directory",
+  };
+  const choice = command === undefined ? undefined : choices[command];
+  return choice === undefined ? undefined : `Unlike elasticsearch-certutil, othername does not pick the output's name: add ${choice}.`;
 }
 
 /** The unknown-option error with a hint that says what to type instead, or which command has the flag. */

@@ -36,6 +36,17 @@ describe("certutil muscle memory", () => {
     expect(camel.stderr.trimEnd().split("\n")).toHaveLength(2);
   });
 
+  it("without --out, says that certutil would pick a name and gives certutil's name to copy", async () => {
+    const ca = await runCli(["ca", "--no-password"], { cwd: dir });
+    expect(ca.code).toBe(2);
+    expect(ca.stderr).toContain("Missing required argument: out");
+    expect(ca.stderr).toContain("add --out elastic-stack-ca.p12 (certutil's default name), or --pem --out DIR");
+    const cert = await runCli(["cert", "--name", "n1", "--self-signed"], { cwd: dir });
+    expect(cert.code).toBe(2);
+    expect(cert.stderr).toContain("add --out elastic-certificates.p12");
+    expect(existsSync(join(dir, "elastic-stack-ca.p12"))).toBe(false);
+  });
+
   it('says "not a number" for --days abc and --jobs abc, never NaN', async () => {
     for (const argv of [
       ["ca", "--out", "x.p12", "--days", "abc"],
