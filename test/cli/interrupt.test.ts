@@ -150,3 +150,36 @@ describe("interrupting cert while it writes (real processes)", () => {
     expect(readdirSync(dir)).toEqual(["inst.yml"]);
   });
 });
+
+describe("interrupting renew while it writes (real processes)", () => {
+  let dir: string;
+  const before: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "othername-interrupt-renew-"));
+    writeFileSync(join(dir, "inst.yml"), `cluster: abc\nscope: s1\ninstances:\n${Array.from({ length: INSTANCES }, (_, i) => `  - name: node${i + 1}\n`).join("")}`);
+    for (const args of [
+      ["ca", "--pem", "--no-password", "--key", "ec:p256", "--out", "."],
+      ["cert", "--in", "inst.yml", "--ca-cert", "ca/ca.crt", "--ca-key", "ca/ca.key", "--pem", "--key", "ec:p256", "--out", "certs", "--quiet"],
+    ]) {
+      const r = await start(dir, args).done;
+      expect(r.code, r.stderr).toBe(0);
+    }
+    before.push(...readdirSync(dir).sort());
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.each([
+    ["SIGINT", 130],
+    ["SIGTERM", 143],
+  ] as const)("%s while the renewed bundle is staged removes the stage, leaves the old bundle and exits %i", async (signal, status) => {
+    const run = start(dir, ["renew", "certs", "--ca-cert", "ca/ca.crt", "--ca-key", "ca/ca.key", "--out", "renewed", "--quiet"]);
+    await waitFor("renew's stage", () => stageIn(dir));
+    run.child.kill(signal);
+    const result = await run.done;
+    expect(result.code, result.stderr).toBe(status);
+    expect(result.stderr).toContain(`interrupted by ${signal}`);
+    expect(readdirSync(dir).sort()).toEqual(before);
+    expect(readdirSync(join(dir, "certs"))).toHaveLength(INSTANCES + 1); // the nodes and ca/, untouched
+  });
+});
