@@ -1,8 +1,8 @@
-import { Document, isAlias, isMap, isScalar, isSeq, type Node as YamlNode, type Scalar } from "yaml";
+import { Document, isAlias, isMap, isScalar, isSeq, Scalar, type Node as YamlNode } from "yaml";
 import { OthernameError } from "../errors.js";
 import { AutomatonBudget } from "./automaton-budget.js";
 import { compilePattern, matcherFor, type CompiledPattern, type MatcherOptions, type PatternMatcher } from "./pattern.js";
-import { MAX_SETTINGS_NODES, resolveAliases } from "./yaml-aliases.js";
+import { aliasReading, aliasScanError } from "./yaml-alias-reading.js";
 import { parseYamlDocuments, type YamlDocuments } from "./yaml-documents.js";
 import { YamlTooLargeError } from "./yaml-node-bound.js";
 import { TextPositions } from "./lint/positions.js";
@@ -62,7 +62,7 @@ export type TrustRestrictionsRead =
       readonly reason: string;
       readonly line?: number;
       readonly column?: number;
-      /** Set when othername's own bound refused the file (YAML_TOO_LARGE, YAML_ALIAS_EXPANSION), not Elasticsearch. */
+      /** Set when othername's own bound refused the file (YAML_TOO_LARGE), not Elasticsearch. */
       readonly code?: string;
     };
 
@@ -322,28 +322,33 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
     throw fail(`expecting token of type [START_OBJECT] but found [${isSeq(root) ? "START_ARRAY" : "VALUE"}]`, root.range?.[0]);
   }
 
-  const aliasTarget = resolveAliases(doc);
+  // Jackson reads an alias as the string of its name, never what its anchor holds (yaml-alias-reading.ts).
+  /** How often each alias name is read as a trust pattern (warned once per name; aliases elsewhere do not matter). */
   const aliasUses = new Map<string, number>();
-  /** The pattern read from an anchored scalar, shared by all its aliases (100,000 uses, one object). */
-  const fromAlias = new Map<unknown, SourcePattern>();
-  let visited = 0;
+  const fromAlias = new WeakSet<Scalar>();
+  const countAlias = (key: string, node: unknown): void => {
+    if (key !== SUBJECT_NAME_KEY || !isScalar(node) || !fromAlias.has(node)) return;
+    const name = String(node.value);
+    aliasUses.set(name, (aliasUses.get(name) ?? 0) + 1);
+  };
   const resolve = (node: unknown): unknown => {
-    if (++visited > MAX_SETTINGS_NODES) {
-      throw fail(`the YAML aliases expand to more than ${MAX_SETTINGS_NODES.toLocaleString("en-US")} values: refusing to read further`, (node as YamlNode | null)?.range?.[0], "YAML_ALIAS_EXPANSION");
+    if (!isAlias(node)) return node;
+    const offset = node.range?.[0];
+    const problem = aliasScanError(node.source);
+    if (problem !== undefined) {
+      throw fail(
+        `an unquoted value starting with '*' is a YAML alias, and Elasticsearch's YAML parser refuses it (while scanning an alias: ${problem}): Elasticsearch refuses the whole file; quote the pattern, e.g. "*${node.source}"`,
+        offset,
+      );
     }
-    if (isAlias(node)) {
-      const target = aliasTarget(node);
-      if (target === undefined) {
-        const offset = node.range?.[0];
-        throw fail(
-          `an unquoted value starting with '*' is a YAML alias, and no anchor '${node.source}' exists: Elasticsearch refuses the whole file; quote the pattern, e.g. "*${node.source}"`,
-          offset,
-        );
-      }
-      aliasUses.set(node.source, (aliasUses.get(node.source) ?? 0) + 1);
-      return target;
-    }
-    return node;
+    const reading = aliasReading(node.source);
+    // The string starts after the '*': it is the name exactly as written.
+    const scalar = new Scalar(reading);
+    scalar.type = "PLAIN";
+    const nameStart = (offset ?? 0) + 1;
+    scalar.range = [nameStart, nameStart + reading.length, nameStart + reading.length];
+    fromAlias.add(scalar);
+    return scalar;
   };
 
   // The settings builder keeps the last value for a key given twice (nested and flat forms).
@@ -370,19 +375,13 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
         const items: SourcePattern[] = [];
         for (const raw of value.items) {
           const item = resolve(raw);
-          const known = fromAlias.get(item);
-          if (known !== undefined) {
-            items.push(known); // every use of an anchor is the same pattern at the same place
-            continue;
-          }
+          countAlias(key, item);
           const offset = (item as YamlNode | null)?.range?.[0] ?? (raw as YamlNode | null)?.range?.[0] ?? value.range?.[0];
           if (!isScalar(item) || item.value === null || item.value === undefined) {
             throw fail(`only value lists are allowed in serialized settings: [${key}] holds ${isScalar(item) || item == null ? "a null item" : "a nested object or list"}`, offset);
           }
           const p = pos(item.range?.[0] ?? 0);
-          const pattern = located({ text: scalarText(item), line: p.line, column: p.col }, positionsIn(item));
-          if (item !== raw) fromAlias.set(item, pattern);
-          items.push(pattern);
+          items.push(located({ text: scalarText(item), line: p.line, column: p.col }, positionsIn(item)));
         }
         const p = pos(value.range?.[0] ?? 0);
         set(key, { kind: "list", items, line: p.line, column: p.col });
@@ -395,6 +394,7 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
           p?.col,
         );
       } else if (isScalar(value)) {
+        countAlias(key, value);
         const p = pos(value.range?.[0] ?? 0);
         const plainSingleLine = value.type === "PLAIN" && !scalarText(value).includes("\n");
         set(key, { kind: "scalar", value: scalarText(value), line: p.line, column: p.col, plainSingleLine, positionOf: positionsIn(value) });
@@ -402,9 +402,11 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
     }
   };
   walk(root, "");
-  // One warning per anchor, however many times it is used.
-  for (const [source, uses] of aliasUses) {
-    warnings.push(`YAML alias *${source} resolved to its anchor${uses > 1 ? ` (${uses} times)` : ""}; quote values starting with '*' to avoid surprises`);
+  // One warning per alias name, however many times it is used.
+  for (const [name, uses] of aliasUses) {
+    warnings.push(
+      `YAML alias *${name}${uses > 1 ? ` (${uses} times)` : ""} is read by Elasticsearch as the string "${name}": its YAML parser does not resolve aliases; quote values starting with '*'`,
+    );
   }
   return { map, warnings };
 }

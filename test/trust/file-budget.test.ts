@@ -39,17 +39,20 @@ describe("YAML aliases", () => {
     cpuMs(() => loadTrustRestrictions({ fileName: "warm.yml", text: quotedFile(500) })); // JIT warm-up
     const baseline = cpuMs(() => loadTrustRestrictions({ fileName: "t.yml", text: quotedFile(N) }));
     const aliased = cpuMs(() => loadTrustRestrictions({ fileName: "t.yml", text: aliasFile(N) }));
-    expect(aliased.value.ok && aliased.value.patterns.length).toBe(N + 1);
+    // Elasticsearch's parser reads each *p as the string "p" (it does not resolve aliases).
+    expect(aliased.value.ok && aliased.value.patterns.map((p) => p.text)).toEqual(["*.node.c.cluster.s", ...Array<string>(N).fill("p")]);
     expect(aliased.value.ok && aliased.value.matcher.firstMatch("x.node.c.cluster.s")).toBe(0);
-    // Resolving each alias by walking the document again is quadratic: hundreds of times slower here.
+    expect(aliased.value.ok && aliased.value.matcher.firstMatch("p")).toBe(1);
     expect(aliased.ms).toBeLessThan(baseline.ms * 4 + 200);
   });
 
-  it("warn once per anchor, with the count", () => {
+  it("warn once per alias name, with the count", () => {
     const loaded = loadTrustRestrictions({ fileName: "t.yml", text: aliasFile(N) });
     expect(loaded.ok).toBe(true);
     const aliasWarnings = loaded.ok ? loaded.warnings.filter((w) => w.includes("alias")) : [];
-    expect(aliasWarnings).toEqual([`YAML alias *p resolved to its anchor (${N} times); quote values starting with '*' to avoid surprises`]);
+    expect(aliasWarnings).toEqual([
+      `YAML alias *p (${N} times) is read by Elasticsearch as the string "p": its YAML parser does not resolve aliases; quote values starting with '*'`,
+    ]);
   });
 
   it("lint in linear time, each repeated finding reported once", () => {
@@ -57,8 +60,12 @@ describe("YAML aliases", () => {
     const baseline = cpuMs(() => lintFile({ fileName: "t.yml", text: quotedFile(N) }));
     const aliased = cpuMs(() => lintFile({ fileName: "t.yml", text: aliasFile(N) }));
     expect(aliased.ms).toBeLessThan(baseline.ms * 4 + 200);
-    // Every alias resolves to the anchor's node: one duplicate finding at the anchor, not N.
-    expect(aliased.value.findings.map((f) => [f.rule, f.line, f.column])).toEqual([["duplicate-pattern", 1, 26]]);
+    // One alias-as-name finding for the N uses of *p (its fix quotes them all), not N findings,
+    // and no duplicate findings for the N strings "p" it stands for.
+    const findings = aliased.value.findings.filter((f) => f.rule !== "no-convention-match");
+    expect(findings.map((f) => [f.rule, f.line, f.column])).toEqual([["alias-as-name", 1, 47]]);
+    expect(findings[0]?.message).toContain(`*p (${N} uses) is a YAML alias`);
+    expect(findings[0]?.fix?.edits).toHaveLength(N);
   });
 
   it("match and check print the alias warning once", async () => {
@@ -66,17 +73,19 @@ describe("YAML aliases", () => {
     const r = await runCli(["match", "--restrictions", "aliases.yml", "a.node.c.cluster.s", "--json"], { cwd: dir });
     expect(r.code).toBe(0);
     expect(r.stderr.trim().split("\n")).toEqual([
-      "othername: warning: aliases.yml: YAML alias *p resolved to its anchor (3000 times); quote values starting with '*' to avoid surprises",
+      `othername: warning: aliases.yml: YAML alias *p (3000 times) is read by Elasticsearch as the string "p": its YAML parser does not resolve aliases; quote values starting with '*'`,
     ]);
   });
 
-  it("an alias to a mapping used inside itself, or nested alias fan-out, ends in a refusal, not a hang", () => {
+  it("nested aliases (a billion-laughs file) are strings to Elasticsearch: nothing expands, the file loads at once", () => {
     const laughs = ["a: &a {x: [y]}"];
     for (let level = 1; level <= 8; level++) laughs.push(`l${level}: &l${level} {${Array.from({ length: 10 }, (_, k) => `k${k}: *${level === 1 ? "a" : `l${level - 1}`}`).join(", ")}}`);
     const bomb = `${laughs.join("\n")}\ntrust.subject_name: ["*.node.c.cluster.s"]\n`;
-    const loaded = loadTrustRestrictions({ fileName: "bomb.yml", text: bomb });
-    expect(loaded).toMatchObject({ ok: false, code: "YAML_ALIAS_EXPANSION", reason: expect.stringContaining("the YAML aliases expand to more than 200,000 values") });
-    expect(lintFile({ fileName: "bomb.yml", text: bomb }).findings.map((f) => f.message).join("\n")).toContain("expand to more than 200,000 values");
+    const loaded = cpuMs(() => loadTrustRestrictions({ fileName: "bomb.yml", text: bomb }));
+    const plain = cpuMs(() => loadTrustRestrictions({ fileName: "plain.yml", text: 'trust.subject_name: ["*.node.c.cluster.s"]\n' }));
+    expect(loaded.value).toMatchObject({ ok: true, patterns: [{ text: "*.node.c.cluster.s" }] });
+    expect(loaded.ms).toBeLessThan(plain.ms + 200);
+    expect(lintFile({ fileName: "bomb.yml", text: bomb }).findings.filter((f) => f.severity === "error")).toEqual([]);
   });
 });
 
@@ -170,22 +179,23 @@ describe("the whole-file automaton budget", () => {
     expect(r.stderr).toMatch(/cannot load trust_restrictions file heavy\.yml:\d+:\d+: .*xpack\.security\.automata\.max_determinized_states/);
   });
 
-  it("the reproduction (10,000 such patterns, 289 KB) ends within 2 s of CPU and 200 MB, in match and lint, in real processes", () => {
-    // Was 67 s and 1.94 GB in match, 251 s in lint. match exits 3; lint reports the error (exit 1).
+  it("the reproduction (10,000 such patterns, 289 KB) costs match and lint about what 10,000 plain names cost, in real processes", () => {
+    // Was 67 s and 1.94 GB in match, 251 s in lint; measured here about 1.9 s and 150 MB each on
+    // an idle 2-core machine. Compared with a file of the same length of plain names (no automaton).
     writeFileSync(join(dir, "heavy-10k.yml"), heavyFile(10_000));
-    writeFileSync(join(dir, "one.yml"), 'trust.subject_name: ["*.node.c.cluster.s"]\n');
+    writeFileSync(join(dir, "plain-10k.yml"), `trust.subject_name:\n${Array.from({ length: 10_000 }, (_, i) => `  - "n${i}.node.cluster${i % 10}.cluster.s"\n`).join("")}`);
     const runs = [
       { args: (file: string) => ["match", "--restrictions", file, "n1Iab"], code: 3 },
       { args: (file: string) => ["lint", file], code: 1 },
     ];
     for (const { args, code } of runs) {
-      const baseline = measure(dir, args("one.yml"));
+      const baseline = measure(dir, args("plain-10k.yml"));
       expect(baseline.stderr).not.toContain("Error");
       const r = measure(dir, args("heavy-10k.yml"));
       expect(r.code, r.stderr).toBe(code);
       if (code === 3) expect(r.stderr).toContain("xpack.security.automata.max_determinized_states");
       expect(r.rssMB, r.stderr).toBeLessThan(baseline.rssMB + 120);
-      expect(r.cpuS, r.stderr).toBeLessThan(baseline.cpuS + 2);
+      expect(r.cpuS, `${r.stderr} (plain names: ${baseline.cpuS} s)`).toBeLessThan(baseline.cpuS * 2 + 0.5);
     }
   }, 60_000);
 

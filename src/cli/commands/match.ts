@@ -54,7 +54,7 @@ export async function loadRestrictionsFile(path: string, ctx: CommandContext): P
   if (!loaded.ok) {
     const where = loaded.line !== undefined ? `:${loaded.line}:${loaded.column ?? 1}` : "";
     // othername's own bounds refused it, not Elasticsearch.
-    if (loaded.code === "TRUST_AUTOMATON_BUDGET" || loaded.code === "YAML_TOO_LARGE" || loaded.code === "YAML_ALIAS_EXPANSION") {
+    if (loaded.code === "TRUST_AUTOMATON_BUDGET" || loaded.code === "YAML_TOO_LARGE") {
       throw new OthernameError(loaded.code, `cannot load trust_restrictions file ${path}${where}: ${loaded.reason}`, {
         hint:
           loaded.code === "TRUST_AUTOMATON_BUDGET"

@@ -205,7 +205,8 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
       continue;
     }
     duplicates.add(ce.index);
-    // An anchor used by many aliases is one entry: reported once, not once per alias.
+    // The same alias used again (`*p, *p, …`): the alias-as-name finding already covers every use.
+    if (ce.entry.style === "alias" && first.entry.style === "alias") continue;
     if (reported.has(ce.entry)) continue;
     reported.add(ce.entry);
     const edit = ce.entry.form === "list" && ce.entry.style !== "alias" ? dropItem(source, ce.entry) : undefined;

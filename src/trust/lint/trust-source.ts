@@ -1,7 +1,7 @@
-import { isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode, type Scalar } from "yaml";
+import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode, type Scalar } from "yaml";
 import { SUBJECT_NAME_KEY, javaTrim } from "../restrictions.js";
-import type { LintFinding } from "./finding.js";
-import { MAX_SETTINGS_NODES, resolveAliases } from "../yaml-aliases.js";
+import type { LintFinding, TextEdit } from "./finding.js";
+import { aliasReading, aliasScanError } from "../yaml-alias-reading.js";
 import { parseYamlDocuments, type YamlDocuments } from "../yaml-documents.js";
 import { misspelledSubjectNameKey } from "./misspelled-key.js";
 import { TextPositions } from "./positions.js";
@@ -101,6 +101,11 @@ export function readTrustSource(text: string, documents: YamlDocuments = parseYa
     else if (misspelled === undefined && misspelledSubjectNameKey(key)) misspelled = { ...value, key };
   };
 
+  const aliasesRead = new Map<string, { start: number; end: number; written: string; quoted: string; uses: number; edits: TextEdit[] }>();
+  /**
+   * An unquoted `*…` item or value: a YAML alias. Elasticsearch's parser (Jackson) reads it as the
+   * string of its name, or refuses the file when SnakeYAML cannot scan the name (yaml-alias-reading.ts).
+   */
   const aliasEntry = (node: YamlNode, flow: boolean, form: "list" | "scalar"): PatternEntry => {
     const start = node.range?.[0] ?? 0;
     const end = aliasExtent(text, start, flow, positions);
@@ -109,16 +114,31 @@ export function readTrustSource(text: string, documents: YamlDocuments = parseYa
     // A documentation callout after it (` <1>`) is left outside the quotes: it is never part of the pattern.
     const callout = CALLOUT.exec(written);
     const quoted = quoteYaml(callout ? written.slice(0, callout.index) : written);
-    findings.push({
-      rule: "unquoted-alias",
-      severity: "error",
-      ...range(start, end),
-      message:
-        `unquoted value ${written} starts with '*', which YAML reads as an alias to an anchor "${isAlias(node) ? node.source : written.slice(1)}" that does not exist: ` +
-        `Elasticsearch refuses the whole file; quote it: ${quoted}${callout ? ` (without the callout "${callout[0].trim()}")` : ""}`,
-      fix: { description: `quote the pattern: ${quoted}${callout ? `, dropping "${callout[0].trim()}"` : ""}`, edits: [{ ...range(start, end), text: quoted }] },
-    });
-    return { text: written, start, end, style: "alias", form, flow, sourceOffset: (i) => (i >= 0 && i <= written.length ? start + i : undefined) };
+    const name = isAlias(node) ? node.source : written.slice(1);
+    const fix = { description: `quote the pattern: ${quoted}${callout ? `, dropping "${callout[0].trim()}"` : ""}`, edits: [{ ...range(start, end), text: quoted }] };
+    const problem = aliasScanError(name);
+    if (problem !== undefined) {
+      findings.push({
+        rule: "unquoted-alias",
+        severity: "error",
+        ...range(start, end),
+        message:
+          `unquoted value ${written} starts with '*', which YAML reads as an alias, and Elasticsearch's YAML parser refuses it (while scanning an alias: ${problem}): ` +
+          `Elasticsearch refuses the whole file; quote it: ${quoted}${callout ? ` (without the callout "${callout[0].trim()}")` : ""}`,
+        fix,
+      });
+      return { text: written, start, end, style: "alias", form, flow, sourceOffset: (i) => (i >= 0 && i <= written.length ? start + i : undefined) };
+    }
+    const reading = aliasReading(name);
+    // Reported once per name (10,000 uses of *p are one finding), with one fix quoting every use.
+    const known = aliasesRead.get(reading);
+    if (known) {
+      known.uses++;
+      known.edits.push(...fix.edits);
+    } else {
+      aliasesRead.set(reading, { start, end, written, quoted, uses: 1, edits: [...fix.edits] });
+    }
+    return { text: reading, start, end, style: "alias", form, flow, sourceOffset: (i) => (i >= 0 && i <= reading.length ? start + 1 + i : undefined) };
   };
 
   const nullFinding = (node: YamlNode | null | undefined, fallback: number, what: string) => {
@@ -131,58 +151,34 @@ export function readTrustSource(text: string, documents: YamlDocuments = parseYa
     });
   };
 
-  const aliasTarget = doc ? resolveAliases(doc as Document) : () => undefined;
-  const aliasedEntries = new Map<YamlNode, PatternEntry>();
-  let visited = 0;
-  let expansionReported = false;
-  /** False once the walk has visited MAX_SETTINGS_NODES nodes (aliases re-walk what they point at). */
-  const budgetLeft = (node: YamlNode | null | undefined): boolean => {
-    if (++visited <= MAX_SETTINGS_NODES) return true;
-    if (!expansionReported) {
-      expansionReported = true;
-      const start = node?.range?.[0] ?? 0;
-      findings.push({
-        rule: "yaml-syntax",
-        severity: "error",
-        ...range(start, start),
-        message: `the YAML aliases expand to more than ${MAX_SETTINGS_NODES.toLocaleString("en-US")} values: reading stopped here`,
-      });
-    }
-    return false;
-  };
   const walk = (node: unknown, prefix: string): void => {
     if (!isMap(node)) return;
     for (const pair of node.items) {
-      if (!budgetLeft(pair.key as YamlNode | null)) return;
       const keyNode = pair.key as YamlNode | null;
       const keyText = isScalar(keyNode) ? String(keyNode.value) : String(keyNode);
       const key = prefix + keyText;
       const keyStart = keyNode?.range?.[0] ?? 0;
       const keyEnd = keyNode?.range?.[1] ?? keyStart;
-      let value = pair.value as YamlNode | null;
+      const value = pair.value as YamlNode | null;
       if (isAlias(value)) {
-        const target = aliasTarget(value);
-        if (target === undefined) {
+        if (key === SUBJECT_NAME_KEY || misspelledSubjectNameKey(key)) {
           const entry = aliasEntry(value, false, "scalar");
-          record(key, { form: "scalar", keyAt: { start: keyStart, end: keyEnd }, entries: splitEntry(entry) });
-          continue;
+          record(key, { form: "scalar", keyAt: { start: keyStart, end: keyEnd }, entries: entry.text === "" ? [] : splitEntry(entry) });
+        } else if (aliasScanError(value.source) !== undefined) {
+          aliasEntry(value, false, "scalar"); // under any key, an alias the scanner refuses refuses the file
         }
-        value = target as YamlNode;
+        continue;
       }
       if (isMap(value)) {
         walk(value, `${key}.`);
       } else if (isSeq(value)) {
         const items: PatternEntry[] = [];
         for (const raw of value.items) {
-          let item = raw as YamlNode | null;
-          if (!budgetLeft(item)) break;
+          const item = raw as YamlNode | null;
           if (isAlias(item)) {
-            const target = aliasTarget(item);
-            if (target === undefined) {
-              items.push(aliasEntry(item, value.flow === true, "list"));
-              continue;
-            }
-            item = target as YamlNode;
+            // Under another key an alias matters only when the scanner refuses it (the whole file is refused).
+            if (key === SUBJECT_NAME_KEY || misspelledSubjectNameKey(key) || aliasScanError(item.source) !== undefined) items.push(aliasEntry(item, value.flow === true, "list"));
+            continue;
           }
           if (item === null || (isScalar(item) && (item.value === null || item.value === undefined))) {
             nullFinding(item, value.range?.[0] ?? keyStart, `an item of [${key}]`);
@@ -194,15 +190,6 @@ export function readTrustSource(text: string, documents: YamlDocuments = parseYa
               ...range(start, start),
               message: `an item of [${key}] is a ${isSeq(item) ? "list" : "mapping"}: Elasticsearch refuses the whole file ("only value lists are allowed in serialized settings")`,
             });
-          } else if (item !== raw) {
-            // Reached through an alias: the anchor's entry, built once however often it is used.
-            const flow = value.flow === true;
-            let entry = aliasedEntries.get(item);
-            if (entry === undefined || entry.flow !== flow) {
-              entry = scalarEntry(item, text, "list", flow);
-              aliasedEntries.set(item, entry);
-            }
-            items.push(entry);
           } else {
             items.push(scalarEntry(item, text, "list", value.flow === true));
           }
@@ -227,7 +214,18 @@ export function readTrustSource(text: string, documents: YamlDocuments = parseYa
   const used = setting ?? misspelled;
   if (used) entries.push(...used.entries);
 
-  let syntaxBroken = expansionReported;
+  for (const [reading, use] of aliasesRead) {
+    const more = use.uses > 1 ? ` (${use.uses} uses)` : "";
+    findings.push({
+      rule: "alias-as-name",
+      severity: "warning",
+      ...range(use.start, use.end),
+      message: `unquoted value ${use.written}${more} is a YAML alias: Elasticsearch's YAML parser does not resolve aliases and reads the string "${reading}"; if you meant a pattern, quote it: ${use.quoted}`,
+      fix: { description: use.uses > 1 ? `quote the ${use.uses} uses: ${use.quoted}` : `quote the pattern: ${use.quoted}`, edits: use.edits },
+    });
+  }
+
+  let syntaxBroken = false;
   /** Where the parser started guessing the structure; what follows it is not linted. */
   let structureLostAt = Number.POSITIVE_INFINITY;
   const brokenNodes: [number, number][] = [];
