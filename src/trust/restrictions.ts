@@ -21,8 +21,10 @@ import { PatternSyntaxError } from "./regexp.js";
  *   dropped) and each piece trimmed (Java `trim`: characters ≤ U+0020);
  * - a missing key, an empty list or an empty file load fine and trust no peer at all;
  * - a null value, or a null / object / list inside a list, fails the whole file;
- * - an unquoted item starting with `*` is a YAML alias: with no such anchor the file fails.
- * Work is linear in the file: aliases are resolved in one pass, each distinct pattern is compiled
+ * - an unquoted `*name` is a YAML alias, which Elasticsearch's parser reads as the string `name`
+ *   (it resolves no alias); `*.node.x` is refused by its scanner, and with it the whole file
+ *   (yaml-alias-reading.ts).
+ * Work is linear in the file (at most 1 MiB and 50,000 YAML nodes), each distinct pattern is compiled
  * once, and the patterns together share one automaton budget (automaton-budget.ts).
  * Pure: text in, result out; source positions (1-based) kept for the linter.
  */
@@ -184,7 +186,7 @@ export function loadTrustRestrictions(input: { readonly fileName: string; readon
   for (const p of read.patterns) {
     const known = byText.get(p.text);
     if (known !== undefined) {
-      compiled.push(known); // the same text again (e.g. through an alias): compiled and reported once
+      compiled.push(known); // the same text again: compiled and reported once
       continue;
     }
     try {
