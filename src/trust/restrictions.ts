@@ -2,7 +2,7 @@ import { Document, isAlias, isMap, isScalar, isSeq, Scalar, type Node as YamlNod
 import { OthernameError } from "../errors.js";
 import { AutomatonBudget } from "./automaton-budget.js";
 import { compilePattern, matcherFor, type CompiledPattern, type MatcherOptions, type PatternMatcher } from "./pattern.js";
-import { aliasReading, aliasScanError } from "./yaml-alias-reading.js";
+import { aliasReading, aliasScanError, firstRefusedAnchorOrAliasKey } from "./yaml-alias-reading.js";
 import { parseYamlDocuments, type YamlDocuments } from "./yaml-documents.js";
 import { YamlTooLargeError } from "./yaml-node-bound.js";
 import { TextPositions } from "./lint/positions.js";
@@ -324,6 +324,8 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
     throw fail(`expecting token of type [START_OBJECT] but found [${isSeq(root) ? "START_ARRAY" : "VALUE"}]`, root.range?.[0]);
   }
 
+  const refused = firstRefusedAnchorOrAliasKey(doc);
+  if (refused !== undefined) throw fail(`${refused.reason}: Elasticsearch refuses the whole file`, refused.offset);
   // Jackson reads an alias as the string of its name, never what its anchor holds (yaml-alias-reading.ts).
   /** How often each alias name is read as a trust pattern (warned once per name; aliases elsewhere do not matter). */
   const aliasUses = new Map<string, number>();

@@ -1,3 +1,5 @@
+import { isAlias, visit, type Document } from "yaml";
+
 /**
  * What Elasticsearch reads for a YAML alias (`*name`) in a settings file.
  *
@@ -8,18 +10,23 @@
  * anchor exists). Anchors (`&p`) are ignored. Checked with Jackson's YAML parser and SnakeYAML
  * (test/jdk/jackson-yaml.test.ts).
  *
- * SnakeYAML's scanner reads an alias name as the characters up to a blank, a line break or one of
- * `: , [ ] { } / . * &`; an empty name, or a name followed by another character than a blank, a
- * line break or one of `? : , ] } % @ \``, is a scanner error ("while scanning an alias"), and the
- * whole file is refused: `- *.node.x` and `- *node1.node.c` are refused, `- *node1` reads "node1".
+ * SnakeYAML's scanner reads an alias or anchor name as the characters up to a blank, a line break
+ * or one of `: , [ ] { } / . * &`; an empty name, or a name followed by another character than a
+ * blank, a line break or one of `? : , ] } % @ \``, is a scanner error ("while scanning an alias",
+ * "… an anchor"), and the whole file is refused: `- *.node.x` and `- *node1.node.c` are refused,
+ * `- *node1` reads "node1". A name followed by `:` scans, but the alias is then a mapping key,
+ * which Jackson refuses ("Expected a field name"), or the line does not parse: refused too.
  */
 
-/** Why SnakeYAML refuses the alias written as `*` + `name`, or undefined when it reads it. */
-export function aliasScanError(name: string): string | undefined {
+/**
+ * Why Elasticsearch's parser refuses the alias or anchor written as `*` / `&` + `name`, or
+ * undefined when it reads it.
+ */
+export function aliasScanError(name: string, what: "alias" | "anchor" = "alias"): string | undefined {
   const cut = name.search(/[:,[\]{}/.*&\s]/);
   const scanned = cut === -1 ? name : name.slice(0, cut);
-  if (scanned.length === 0) return `no alias name after '*' (found '${name.charAt(0) || "end of line"}')`;
-  if (cut !== -1 && !/[\s?:,\]}%@`]/.test(name.charAt(cut))) return `the alias name '${scanned}' is followed by '${name.charAt(cut)}'`;
+  if (scanned.length === 0) return `no ${what} name after '${what === "alias" ? "*" : "&"}' (found '${name.charAt(0) || "end of line"}')`;
+  if (cut !== -1 && !/[\s?,\]}%@`]/.test(name.charAt(cut))) return `the ${what} name '${scanned}' is followed by '${name.charAt(cut)}'`;
   return undefined;
 }
 
@@ -27,4 +34,27 @@ export function aliasScanError(name: string): string | undefined {
 export function aliasReading(name: string): string {
   const cut = name.search(/[:,[\]{}/.*&\s]/);
   return cut === -1 ? name : name.slice(0, cut);
+}
+
+/**
+ * The first place in `doc` where Elasticsearch's parser refuses the file for an anchor or alias
+ * other than a value: an anchor name its scanner refuses (`&p.x`), or an alias used as a mapping
+ * key (Jackson: "Expected a field name … got AliasEvent").
+ */
+export function firstRefusedAnchorOrAliasKey(doc: Document): { readonly offset: number; readonly reason: string } | undefined {
+  let found: { offset: number; reason: string } | undefined;
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isAlias(pair.key)) return undefined;
+      found = { offset: pair.key.range?.[0] ?? 0, reason: `the alias *${pair.key.source} is a mapping key, and Elasticsearch's YAML parser takes no alias as a key ("Expected a field name")` };
+      return visit.BREAK;
+    },
+    Node(_, node) {
+      const problem = node.anchor === undefined ? undefined : aliasScanError(node.anchor, "anchor");
+      if (problem === undefined) return undefined;
+      found = { offset: node.range?.[0] ?? 0, reason: `Elasticsearch's YAML parser refuses the anchor &${node.anchor} (while scanning an anchor: ${problem})` };
+      return visit.BREAK;
+    },
+  });
+  return found;
 }

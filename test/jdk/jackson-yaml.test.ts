@@ -30,6 +30,13 @@ const CASES: readonly string[] = [
   'trust.subject_name: [*.node.c.cluster.s, "x"]\n',
   "other: *.node.x\ntrust.subject_name: [\"*.node.c.cluster.s\"]\n",
   "trust.subject_name:\n  - &anchor \"n1.node.c.cluster.s\"\n  - *anchor\n",
+  // Anchor names the scanner refuses, an alias followed by ':' and an alias as a key.
+  'trust.subject_name: [&p.x "a", "b"]\n',
+  'x: &a/b "q"\ntrust.subject_name: ["a"]\n',
+  'trust.subject_name: [&p-1_x "a", *p-1_x]\n',
+  "trust.subject_name: [*p:x]\n",
+  "trust.subject_name:\n  - *p:x\n",
+  'x: &k "y"\n*k : "z"\ntrust.subject_name: ["a"]\n',
 ];
 
 const dir = mkdtempSync(join(tmpdir(), "othername-jackson-"));

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, type Node as YamlNode, type Scalar } from "yaml";
 import { SUBJECT_NAME_KEY, javaTrim } from "../restrictions.js";
 import type { LintFinding, TextEdit } from "./finding.js";
-import { aliasReading, aliasScanError } from "../yaml-alias-reading.js";
+import { aliasReading, aliasScanError, firstRefusedAnchorOrAliasKey } from "../yaml-alias-reading.js";
 import { parseYamlDocuments, type YamlDocuments } from "../yaml-documents.js";
 import { misspelledSubjectNameKey } from "./misspelled-key.js";
 import { TextPositions } from "./positions.js";
@@ -210,6 +210,10 @@ export function readTrustSource(text: string, documents: YamlDocuments = parseYa
     }
   };
   if (doc && doc.contents !== null) walk(doc.contents, "");
+  const refusedAnchor = doc ? firstRefusedAnchorOrAliasKey(doc) : undefined;
+  if (refusedAnchor !== undefined) {
+    findings.push({ rule: "yaml-syntax", severity: "error", ...range(refusedAnchor.offset, refusedAnchor.offset), message: `${refusedAnchor.reason}: Elasticsearch refuses the whole file` });
+  }
   // With the real key missing, a misspelled one's patterns are what was meant: lint them.
   const used = setting ?? misspelled;
   if (used) entries.push(...used.entries);
