@@ -180,11 +180,12 @@ export function refusalOf(from: MeshCluster, node: MeshNode, at: Date): string |
   let values: string[];
   if (node.kind === "certificate") {
     if (from.matcher !== null) {
-      const { decision } = checkCertificate({ leaf: node.leaf, intermediates: node.intermediates, anchors: from.anchors, at, fields: from.fields, matcher: from.matcher });
+      // As a transport node's JDK trust manager decides, in both TLS directions (check --as both).
+      const { decision } = checkCertificate({ leaf: node.leaf, intermediates: node.intermediates, anchors: from.anchors, at, fields: from.fields, matcher: from.matcher, as: "both" });
       return decision.trusted ? null : decision.message;
     }
     subject = node.leaf.subject;
-    chain = validateChain({ leaf: node.leaf, intermediates: node.intermediates, anchors: from.anchors, at });
+    chain = validateChain({ leaf: node.leaf, intermediates: node.intermediates, anchors: from.anchors, at }, { as: "both" });
     values = valuesForFields(node.leaf.san, from.fields);
   } else {
     // Only the issuing CA is known: a certificate it issues chains exactly as far as the CA does.

@@ -1,5 +1,6 @@
 import { OthernameError } from "../errors.js";
 import { parseCertificate, type Certificate } from "../pki/certificate.js";
+import type { TlsRole } from "../pki/chain.js";
 import { decodePem, looksLikePem } from "../pki/pem.js";
 import { checkCertificate } from "./check-certificate.js";
 import { OTHER_NAME_FIELD, decideTrust, parseTrustFields, type TrustDecision, type TrustField } from "./decide.js";
@@ -27,6 +28,11 @@ export interface PeerCheckOptions {
   readonly fields?: readonly TrustField[] | undefined;
   /** The validation time, or a clock read at every check. */
   readonly now: Date | (() => Date);
+  /**
+   * The TLS role(s) the peer's certificate must pass, with the JDK trust manager's checks (as
+   * `check --as`): default "both", since a transport node's certificate serves in both directions.
+   */
+  readonly as?: TlsRole | undefined;
 }
 
 export interface PeerCheck {
@@ -52,7 +58,7 @@ export function createPeerCheck(options: PeerCheckOptions): PeerCheck {
       const parsed = parsePeerChain(peerChainDer);
       if (!parsed.ok) return decideTrust({ subject: parsed.subject, chain: { ok: false, failures: [parsed.failure] }, fields, values: [], matcher });
       const [leaf, ...intermediates] = parsed.chain as [Certificate, ...Certificate[]];
-      return checkCertificate({ leaf, intermediates, anchors, at: now(), fields, matcher }).decision;
+      return checkCertificate({ leaf, intermediates, anchors, at: now(), fields, matcher, as: options.as ?? "both" }).decision;
     },
   };
 }
