@@ -113,7 +113,8 @@ async function quickstartIn(out: string, args: QuickstartArgs, ctx: CommandConte
   const rows = generated.instances.map((instance) => {
     if (!instance.certificate) throw new OthernameError("EXAMPLE_INVALID", `no certificate generated for ${instance.plan.name}`, { kind: "internal" });
     const leaf = parseCertificate(instance.certificate);
-    const { decision } = checkCertificate({ leaf, intermediates: [], anchors: [caCertificate], at, fields: [OTHER_NAME_FIELD], matcher: loaded.matcher });
+    // As `check` does by default: the JDK trust manager's verdict in both TLS directions.
+    const { decision } = checkCertificate({ leaf, intermediates: [], anchors: [caCertificate], at, fields: [OTHER_NAME_FIELD], matcher: loaded.matcher, as: "both" });
     return {
       name: instance.plan.name,
       certificate: join("certs", ...instance.plan.files[0]!.split("/")),
