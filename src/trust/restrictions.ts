@@ -99,7 +99,6 @@ class LoadFailure extends Error {
     readonly reason: string,
     readonly line?: number,
     readonly column?: number,
-    readonly code?: string,
   ) {
     super(reason);
   }
@@ -151,7 +150,7 @@ export function readTrustRestrictions(input: { readonly fileName: string; readon
     return { ok: true, patterns, warnings, form, rejectsEveryPeer: patterns.length === 0 };
   } catch (error) {
     if (error instanceof LoadFailure) {
-      return { ok: false, reason: error.reason, ...(error.line !== undefined ? { line: error.line, column: error.column } : {}), ...(error.code !== undefined ? { code: error.code } : {}) };
+      return { ok: false, reason: error.reason, ...(error.line !== undefined ? { line: error.line, column: error.column } : {}) };
     }
     if (error instanceof YamlTooLargeError) {
       const { line, column } = lineAndColumn(text, error.offset);
@@ -289,10 +288,10 @@ function parseSettings(text: string, isJson: boolean, docs: YamlDocuments): { ma
     const { line, column } = positions.at(offset);
     return { line, col: column };
   };
-  const fail = (reason: string, offset?: number, code?: string): LoadFailure => {
-    if (offset === undefined) return new LoadFailure(reason, undefined, undefined, code);
+  const fail = (reason: string, offset?: number): LoadFailure => {
+    if (offset === undefined) return new LoadFailure(reason);
     const { line, col } = pos(offset);
-    return new LoadFailure(reason, line, col, code);
+    return new LoadFailure(reason, line, col);
   };
   const warnings: string[] = [];
   const map = new Map<string, Setting>();

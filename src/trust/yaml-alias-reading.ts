@@ -23,8 +23,7 @@ import { isAlias, visit, type Document } from "yaml";
  * undefined when it reads it.
  */
 export function aliasScanError(name: string, what: "alias" | "anchor" = "alias"): string | undefined {
-  const cut = name.search(/[:,[\]{}/.*&\s]/);
-  const scanned = cut === -1 ? name : name.slice(0, cut);
+  const { scanned, cut } = scanName(name);
   if (scanned.length === 0) return `no ${what} name after '${what === "alias" ? "*" : "&"}' (found '${name.charAt(0) || "end of line"}')`;
   if (cut !== -1 && !/[\s?,\]}%@`]/.test(name.charAt(cut))) return `the ${what} name '${scanned}' is followed by '${name.charAt(cut)}'`;
   return undefined;
@@ -32,8 +31,13 @@ export function aliasScanError(name: string, what: "alias" | "anchor" = "alias")
 
 /** The string Elasticsearch reads for the alias `*` + `name` (when the scanner takes it): the name itself. */
 export function aliasReading(name: string): string {
+  return scanName(name).scanned;
+}
+
+/** SnakeYAML's name scan: the characters before the first blank or one of `: , [ ] { } / . * &`. */
+function scanName(name: string): { readonly scanned: string; readonly cut: number } {
   const cut = name.search(/[:,[\]{}/.*&\s]/);
-  return cut === -1 ? name : name.slice(0, cut);
+  return { scanned: cut === -1 ? name : name.slice(0, cut), cut };
 }
 
 /**

@@ -182,3 +182,12 @@ export function encodeNameConstraints(spec: NameConstraintsSpec): Uint8Array {
   if (excluded.length > 0) parts.push(encodeTlv(0xa1, concatBytes(excluded)));
   return encodeTlv(0x30, concatBytes(parts));
 }
+
+export const SERVER_AUTH = "2b06010505070301"; // id-kp-serverAuth, DER contents
+export const CLIENT_AUTH = "2b06010505070302"; // id-kp-clientAuth
+
+/** A non-critical extendedKeyUsage extension listing `oids` (hex DER contents of each OID), for `extra`. */
+export function extendedKeyUsage(...oids: string[]): { oid: string; critical: boolean; value: Uint8Array } {
+  const content = Buffer.concat(oids.map((oid) => Buffer.from(`0608${oid}`, "hex")));
+  return { oid: "2.5.29.37", critical: false, value: Uint8Array.from(Buffer.concat([Buffer.from([0x30, content.length]), content])) };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compileMatcher, evaluateMesh, OTHER_NAME_FIELD, type MeshCluster } from "../../src/index.js";
 import { createPeerCheck } from "../../src/trust/check-peer.js";
-import { AT, makeCa, makeLeaf } from "../chain/mini-ca.js";
+import { AT, makeCa, makeLeaf, CLIENT_AUTH, extendedKeyUsage, SERVER_AUTH } from "../chain/mini-ca.js";
 
 /**
  * The mesh and the TLS peer check decide as Elasticsearch's JDK trust manager does, in both TLS
@@ -9,20 +9,14 @@ import { AT, makeCa, makeLeaf } from "../chain/mini-ca.js";
  * only passes RFC 5280, and a transport node still refuses it as a client
  * ("Extended key usage does not permit use for TLS client authentication").
  */
-const eku = (...oids: string[]) => {
-  const content = Buffer.concat(oids.map((oid) => Buffer.from(`0608${oid}`, "hex")));
-  return { oid: "2.5.29.37", critical: false, value: Uint8Array.from(Buffer.concat([Buffer.from([0x30, content.length]), content])) };
-};
-const SERVER_AUTH = "2b06010505070301";
-const CLIENT_AUTH = "2b06010505070302";
 const san = { otherNameCommonName: ["n1.node.c1.cluster.s1.account"] };
 const CLIENT_REFUSAL = /Extended key usage does not permit use for TLS client authentication/;
 
 describe("the JDK's TLS checks in the mesh and the peer check", () => {
   it("a serverAuth-only node is refused by its peers, with or without trust restrictions; serverAuth+clientAuth is accepted", async () => {
     const root = await makeCa("CN=Mesh JDK CA");
-    const serverOnly = await makeLeaf("CN=n1", root, { san, extra: [eku(SERVER_AUTH)] });
-    const both = await makeLeaf("CN=n2", root, { san, extra: [eku(SERVER_AUTH, CLIENT_AUTH)] });
+    const serverOnly = await makeLeaf("CN=n1", root, { san, extra: [extendedKeyUsage(SERVER_AUTH)] });
+    const both = await makeLeaf("CN=n2", root, { san, extra: [extendedKeyUsage(SERVER_AUTH, CLIENT_AUTH)] });
     const cluster = (name: string, leaf: typeof both, patterns: readonly string[] | null): MeshCluster => ({
       name,
       anchors: [root.certificate],
@@ -45,7 +39,7 @@ describe("the JDK's TLS checks in the mesh and the peer check", () => {
 
   it("createPeerCheck refuses it by default and as a client, and accepts it as a server", async () => {
     const root = await makeCa("CN=Peer JDK CA");
-    const serverOnly = await makeLeaf("CN=n1", root, { san, extra: [eku(SERVER_AUTH)] });
+    const serverOnly = await makeLeaf("CN=n1", root, { san, extra: [extendedKeyUsage(SERVER_AUTH)] });
     const der = new Uint8Array(serverOnly.x509.rawData);
     const options = { caCertificates: root.pem, patterns: ["*.node.c1.cluster.s1.account"], now: AT };
     const byDefault = createPeerCheck(options).check([der]);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportPrivateKeyPem, readPrivateKey } from "../../src/pki/keys.js";
 import { runCli } from "../helpers/cli.js";
-import { AT, makeCa, makeLeaf, type MiniCert } from "../chain/mini-ca.js";
+import { AT, makeCa, makeLeaf, type MiniCert, CLIENT_AUTH, extendedKeyUsage, SERVER_AUTH } from "../chain/mini-ca.js";
 import { startTlsServer } from "../probe/tls-server.js";
 
 // `check --as` / `probe --as` (issue #12): Elasticsearch's transport layer hands a peer's chain to
@@ -16,22 +16,16 @@ import { startTlsServer } from "../probe/tls-server.js";
 const dir = mkdtempSync(join(tmpdir(), "othername-check-as-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const eku = (...oids: string[]) => {
-  const content = Buffer.concat(oids.map((oid) => Buffer.from(`0608${oid}`, "hex")));
-  return { oid: "2.5.29.37", critical: false, value: Uint8Array.from(Buffer.concat([Buffer.from([0x30, content.length]), content])) };
-};
-const SERVER_AUTH = "2b06010505070301";
-const CLIENT_AUTH = "2b06010505070302";
 const san = { otherNameCommonName: ["n1.node.c1.cluster.s1.account"] };
 let serverOnly: MiniCert;
 
 beforeAll(async () => {
   const root = await makeCa("CN=Transport CA");
-  serverOnly = await makeLeaf("CN=n1", root, { san, extra: [eku(SERVER_AUTH)] });
+  serverOnly = await makeLeaf("CN=n1", root, { san, extra: [extendedKeyUsage(SERVER_AUTH)] });
   writeFileSync(join(dir, "ca.crt"), root.pem);
   writeFileSync(join(dir, "server-only.crt"), serverOnly.pem);
-  writeFileSync(join(dir, "client-only.crt"), (await makeLeaf("CN=n2", root, { san, extra: [eku(CLIENT_AUTH)] })).pem);
-  writeFileSync(join(dir, "both.crt"), (await makeLeaf("CN=n3", root, { san, extra: [eku(SERVER_AUTH, CLIENT_AUTH)] })).pem);
+  writeFileSync(join(dir, "client-only.crt"), (await makeLeaf("CN=n2", root, { san, extra: [extendedKeyUsage(CLIENT_AUTH)] })).pem);
+  writeFileSync(join(dir, "both.crt"), (await makeLeaf("CN=n3", root, { san, extra: [extendedKeyUsage(SERVER_AUTH, CLIENT_AUTH)] })).pem);
   writeFileSync(join(dir, "trust.yml"), 'trust.subject_name: ["*.node.c1.cluster.s1.account"]\n');
   // A name-constrained intermediate over a leaf whose CN is a host name and whose SAN has an
   // otherName but no DNS name: the JDK's name-constraints check adds the CN to the SAN it returns.
