@@ -1,5 +1,5 @@
-import { rmSync } from "node:fs";
-import { link, lstat, mkdir, mkdtemp, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import { mkdtempSync, rmSync } from "node:fs";
+import { link, lstat, mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { OthernameError } from "../errors.js";
 import { onInterrupt, uninterruptible } from "./interrupt.js";
@@ -88,16 +88,20 @@ export async function openStage(options: StageOptions): Promise<OutputStage> {
   const notes = await removeStaleStages(anchor);
   let stage: string;
   try {
-    stage = await mkdtemp(join(anchor, `${STAGE_PREFIX}${process.pid}-`));
+    // Synchronous, and the cleanup registered in the same turn: a signal handler runs between
+    // turns of the event loop, so no SIGINT can find the stage on disk and its cleanup missing.
+    stage = mkdtempSync(join(anchor, `${STAGE_PREFIX}${process.pid}-`));
   } catch (error) {
     throw writeError(error, shown, "cannot write into the output directory; nothing was generated");
   }
   let removed = false;
+  let published = false;
   const unregister = onInterrupt(() => {
     if (removed) return undefined;
     removed = true;
     rmSync(stage, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
-    return `removed the unfinished output (nothing was written to ${shown})`;
+    // A signal during publishing waits for it (uninterruptible), so the output is then whole.
+    return published ? `${shown} was already written in full` : `removed the unfinished output (nothing was written to ${shown})`;
   });
   const staged = (path: string) => join(stage, relative(anchor, path));
   const discard = async () => {
@@ -167,7 +171,11 @@ export async function openStage(options: StageOptions): Promise<OutputStage> {
     },
     async publish() {
       try {
-        return await uninterruptible(() => publishStage(stage, anchor, { force, shown }));
+        return await uninterruptible(async () => {
+          const written = await publishStage(stage, anchor, { force, shown });
+          published = true;
+          return written;
+        });
       } finally {
         await discard();
       }
