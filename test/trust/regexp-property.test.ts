@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { accepts } from "../../src/trust/automaton.js";
+import { accepts, complement, intersection, isEmpty, isSubsetOf } from "../../src/trust/automaton.js";
 import { regExpToDfa } from "../../src/trust/regexp.js";
 
 // Random regexes from the subset where Lucene RegExp and JavaScript RegExp mean the same thing
@@ -37,5 +37,30 @@ describe("Lucene RegExp parser against a reference on the common subset", () => 
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe("isSubsetOf on random regexes", () => {
+  it("answers as 'A and not B is empty' does, both ways round", () => {
+    const answers = new Set<boolean>();
+    fc.assert(
+      fc.property(regex, regex, (p, q) => {
+        let a, b;
+        try {
+          a = regExpToDfa(p);
+          b = regExpToDfa(q);
+        } catch (error) {
+          if ((error as { code?: string }).code === "PATTERN_TOO_COMPLEX") return;
+          throw error;
+        }
+        for (const [x, y] of [[a, b], [b, a], [a, a]] as const) {
+          const expected = isEmpty(intersection(x, complement(y)));
+          expect(isSubsetOf(x, y), `${p} ⊆ ${q}`).toBe(expected);
+          answers.add(expected);
+        }
+      }),
+      { numRuns: 300 },
+    );
+    expect([...answers].sort()).toEqual([false, true]); // both answers were exercised
   });
 });

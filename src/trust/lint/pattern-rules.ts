@@ -245,9 +245,14 @@ export function patternFindings(source: TrustSource): { findings: LintFinding[];
       throw error;
     }
   };
+  const spent = () => checks >= MAX_INCLUSION_CHECKS || analysis.exhausted;
   for (const a of candidates) {
+    // Once the checks are spent every further pair would answer "unknown": stop walking them
+    // (10,000 patterns are 10⁸ pairs, seconds of looping for nothing).
+    if (spent()) break;
     if (everything.has(a.index)) continue;
     for (const b of candidates) {
+      if (spent()) break;
       if (a === b || everything.has(b.index)) continue;
       if (included(a.compiled.dfa, b.compiled.dfa) !== true) continue;
       // Same language under two spellings: only the later one is redundant.
