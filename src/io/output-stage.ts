@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, renameSync, rmSync } from "node:fs";
 import { link, lstat, mkdir, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
 import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { OthernameError } from "../errors.js";
@@ -99,9 +99,11 @@ export async function openStage(options: StageOptions): Promise<OutputStage> {
   const unregister = onInterrupt(() => {
     if (removed) return undefined;
     removed = true;
-    rmSync(stage, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    const failure = removeStageSync(stage);
     // A signal during publishing waits for it (uninterruptible), so the output is then whole.
-    return published ? `${shown} was already written in full` : `removed the unfinished output (nothing was written to ${shown})`;
+    if (published) return `${shown} was already written in full`;
+    if (failure !== undefined) return `nothing was written to ${shown}, but its unfinished output ${stage} could not be removed (${failure}): remove it (it may hold private keys), or run again, which removes it`;
+    return `removed the unfinished output (nothing was written to ${shown})`;
   });
   const staged = (path: string) => join(stage, relative(anchor, path));
   const discard = async () => {
@@ -182,6 +184,36 @@ export async function openStage(options: StageOptions): Promise<OutputStage> {
     },
     discard,
   };
+}
+
+/**
+ * Removes a stage from a signal handler, while file operations started before the signal may
+ * still be running on libuv's threads (a mkdir or open into the stage). The stage is first
+ * renamed, so no operation that resolves its path from now on can land in it; then removed,
+ * again until nothing is left: rmSync's own retries do not read a directory again, so an entry
+ * created meanwhile made it fail (ENOTEMPTY) and left the stage with its keys.
+ * Returns undefined when the stage is gone, else the reason it could not be removed.
+ */
+function removeStageSync(stage: string): string | undefined {
+  let path = stage;
+  try {
+    // Keeps the stage prefix and pid: a stage left after all is still found by the next run.
+    renameSync(stage, `${stage}-removing`);
+    path = `${stage}-removing`;
+  } catch {
+    // Already gone, or not renamable: remove it where it is.
+  }
+  let reason = "";
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      rmSync(path, { recursive: true, force: true });
+      return undefined;
+    } catch (error) {
+      reason = (error as NodeJS.ErrnoException).code ?? String(error);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10 * (attempt + 1)); // let in-flight operations end
+    }
+  }
+  return reason;
 }
 
 /**

@@ -146,6 +146,7 @@ describe("interrupting cert while it writes (real processes)", () => {
     run.child.kill("SIGTERM");
     const result = await run.done;
     expect(result.code, result.stderr).toBe(143);
+    expect(result.stderr).toContain("removed the unfinished output");
     await waitFor("the child to end", () => (alive(childPid) ? undefined : true), 30_000);
     expect(readdirSync(dir)).toEqual(["inst.yml"]);
   });
