@@ -60,6 +60,8 @@ export function lintFile(input: LintInput, options: LintOptions = {}): LintResul
       documents = parseYamlDocuments(input.text);
     } catch (error) {
       if (!(error instanceof YamlTooLargeError)) throw error;
+      // Past the trust file's bound: an instances file has a larger one of its own (yaml-tree.ts).
+      if (INSTANCES_KEY.test(input.text)) return { kind: "instances", findings: lintInstances(input.text) };
       return { kind: "trust_restrictions", findings: lintTrustRestrictions(input, options) }; // reports the bound
     }
     if (isInstancesFile(input.text, documents)) return { kind: "instances", findings: lintInstances(input.text) };
@@ -78,8 +80,11 @@ export function isInstancesFile(text: string, documents?: YamlDocuments): boolea
   const doc = (documents ?? parseYamlDocuments(text))[0];
   if (doc === undefined) return false;
   if (doc.errors.length === 0) return isMap(doc.contents) && doc.contents.items.some((p) => isScalar(p.key) && p.key.value === "instances");
-  return /^instances[ \t]*:/m.test(text);
+  return INSTANCES_KEY.test(text);
 }
+
+/** A top-level `instances:` key, as a line of text (for files not parsed). */
+const INSTANCES_KEY = /^instances[ \t]*:/m;
 
 /**
  * The instances validator's diagnostics, as lint findings (same rule ids; the YAML path joins the message).

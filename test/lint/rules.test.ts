@@ -73,6 +73,17 @@ describe("lint rules, one real file each", () => {
     expect(lint("clean.yml").kind).toBe("trust_restrictions");
   });
 
+  it("an instances file past the trust file's 50,000-node bound is linted as an instances file, with its own bound", () => {
+    // 4,000 instances of 14 nodes each: 56,000 nodes, within the instances bound (100,000).
+    const instance = (i: number) => `  - name: n${i}\n    dns: [a${i}.example.com, b${i}.example.com]\n    ip: [10.0.${i >> 8}.${i & 255}]\n`;
+    const large = `cluster: c\nscope: s\ninstances:\n${Array.from({ length: 4_000 }, (_, i) => instance(i)).join("")}`;
+    expect(lintFile({ fileName: "instances.yml", text: large })).toEqual({ kind: "instances", findings: [] });
+    const tooLarge = `cluster: c\nscope: s\ninstances:\n${Array.from({ length: 8_000 }, (_, i) => instance(i)).join("")}`;
+    const result = lintFile({ fileName: "instances.yml", text: tooLarge });
+    expect(result.kind).toBe("instances");
+    expect(result.findings).toEqual([expect.objectContaining({ rule: "yaml-limits", severity: "error", message: expect.stringContaining("more than 100,000 YAML nodes") })]);
+  });
+
   it("a regex error inside a double-quoted pattern with escapes points at the character", () => {
     // `\\.` in YAML is one backslash: the source column must skip the escape, not count it once.
     const text = 'trust.subject_name: ["/a\\\\.b(c/"]\n';
