@@ -87,7 +87,8 @@ describe("rotate plan", () => {
     expect(mode("new-ca/ca.key")).toBe(0o600);
     for (const n of ["node-1", "node-2", "node-3"]) expect(mode(`phase-2-new-certificates/${n}/${n}.key`)).toBe(0o600);
     const bundle = (phase: string) => readFileSync(join(dir, "plan", phase, "ca-bundle.crt"), "utf8").match(/BEGIN CERTIFICATE/g)?.length;
-    expect([bundle("phase-1-trust-both"), bundle("phase-2-new-certificates"), bundle("phase-3-drop-old-ca")]).toEqual([2, 2, 1]);
+    // The rotation's CAs, and ECE's (--extra-ca), which every node trusts throughout.
+    expect([bundle("phase-1-trust-both"), bundle("phase-2-new-certificates"), bundle("phase-3-drop-old-ca")]).toEqual([3, 3, 2]);
     expect(readFileSync(join(dir, "plan/phase-1-trust-both/README.md"), "utf8")).toContain("node-2 restarts trusting old + new CA");
     const change = JSON.parse(readFileSync(join(dir, `plan/phase-1-trust-both/ece-${DEPLOYMENT}-trust-change.json`), "utf8"));
     expect(change.direct.map((d: { name: string }) => d.name)).toEqual(["prod"]);

@@ -52,7 +52,8 @@ export interface PhaseFiles {
   readonly caBundle: string;
   readonly truststore?: string | undefined;
   readonly eceChanges: readonly { readonly deployment: string; readonly file: string }[];
-  readonly nodeFiles: readonly { readonly node: string; readonly certificate: string; readonly key: string }[];
+  /** Per node, in phases 2 and 3: PEM certificate and key (phase 2), and/or a PKCS#12 keystore (phases 2 and 3). */
+  readonly nodeFiles: readonly { readonly node: string; readonly certificate?: string; readonly key?: string; readonly keystore?: string }[];
 }
 
 const PHASE_INTRO: Readonly<Record<number, string>> = {
@@ -65,8 +66,15 @@ const PHASE_INTRO: Readonly<Record<number, string>> = {
 export function phaseReadme(phase: RotationPhase, check: RotationCheck, files: PhaseFiles, planDir: string): string {
   const steps = check.steps.filter((s) => s.phase === phase.number);
   const lines = [`# Phase ${phase.number}: ${phase.name}`, "", PHASE_INTRO[phase.number] ?? "", "", "## Files", ""];
-  if (phase.number === 2) {
-    for (const f of files.nodeFiles) lines.push(`- \`${f.certificate}\` and \`${f.key}\` (mode 0600): ${f.node}'s new certificate and key`);
+  for (const f of files.nodeFiles) {
+    if (f.certificate !== undefined && f.key !== undefined) lines.push(`- \`${f.certificate}\` and \`${f.key}\` (mode 0600): ${f.node}'s new certificate and key`);
+    if (f.keystore !== undefined) {
+      lines.push(
+        phase.number === 2
+          ? `- \`${f.keystore}\` (mode 0600, the plan's password): ${f.node}'s new keystore (\`keystore.path\`): its new key and certificate, trusting the old and the new CA, so it also serves as the truststore`
+          : `- \`${f.keystore}\` (mode 0600, the plan's password): ${f.node}'s keystore trusting only the new CA, for a node whose \`truststore.path\` is its keystore (certutil's setup)`,
+      );
+    }
   }
   lines.push(`- \`${files.caBundle}\`: the CA bundle every node trusts in this phase (\`xpack.security.transport.ssl.certificate_authorities\`)`);
   if (files.truststore) lines.push(`- \`${files.truststore}\`: the same as a PKCS#12 truststore (\`truststore.path\`), protected by the plan's password`);
@@ -78,8 +86,8 @@ export function phaseReadme(phase: RotationPhase, check: RotationCheck, files: P
       a.kind === "ece"
         ? `\`othername rotate check ${planDir} --apply-ece ${phase.number}\` — ${step.label}`
         : a.presents === "renewed"
-          ? `${step.label}: first copy its \`.crt\` and \`.key\` over the node's transport certificate and key`
-          : `${step.label}: first copy \`${files.caBundle}\` over the node's CA bundle (or truststore)`;
+          ? `${step.label}: first copy ${nodeCopy(files, a.node)}`
+          : `${step.label}: first copy \`${files.caBundle}\` over the node's CA bundle (or truststore)${keystoreOf(files, a.node) !== undefined ? `, or \`${keystoreOf(files, a.node)}\` over its keystore when that is also its truststore` : ""}`;
     lines.push(`${i + 1}. ${what}`);
   });
   lines.push("", "## Expected state", "");
@@ -87,6 +95,19 @@ export function phaseReadme(phase: RotationPhase, check: RotationCheck, files: P
   const last: RotationStepResult | undefined = steps[steps.length - 1];
   if (last) lines.push("The mesh after the last step (`othername mesh` on the live cluster should show the same):", "", "```", ...meshLines(last.mesh), "```", "");
   return lines.join("\n");
+}
+
+function keystoreOf(files: PhaseFiles, node: string): string | undefined {
+  return files.nodeFiles.find((f) => f.node === node)?.keystore;
+}
+
+/** What a node copies in phase 2, and over what: its `.crt` and `.key`, and/or its `.p12`. */
+function nodeCopy(files: PhaseFiles, node: string): string {
+  const f = files.nodeFiles.find((n) => n.node === node);
+  const pem = "its `.crt` and `.key` over the node's transport certificate and key";
+  if (f?.keystore === undefined) return pem;
+  const keystore = `\`${f.keystore}\` over the node's transport keystore`;
+  return f.certificate === undefined ? keystore : `${pem} (or ${keystore}, if it uses one)`;
 }
 
 /** README.md at the top of a plan directory. */

@@ -102,8 +102,26 @@ export async function rotatePlan(args: RotateArgs, ctx: CommandContext): Promise
     });
     const key = result.key as PrivateKey;
     const renewed = encodePem("CERTIFICATE", result.der);
-    files.push({ path: `${FOLDERS[1]}/${node.name}/${node.name}.crt`, bytes: text(renewed), mode: PUBLIC });
-    files.push({ path: `${FOLDERS[1]}/${node.name}/${node.name}.key`, bytes: text(exportPrivateKeyPem(key, { format: "pkcs8", password })), mode: PRIVATE });
+    if (node.forms.has("pem")) {
+      files.push({ path: `${FOLDERS[1]}/${node.name}/${node.name}.crt`, bytes: text(renewed), mode: PUBLIC });
+      files.push({ path: `${FOLDERS[1]}/${node.name}/${node.name}.key`, bytes: text(exportPrivateKeyPem(key, { format: "pkcs8", password })), mode: PRIVATE });
+    }
+    if (node.forms.has("pkcs12")) {
+      // As certutil's keystores: the key with its certificate and the CA, and the CAs as trusted
+      // entries, since many nodes use the one .p12 as keystore.path and truststore.path. Phase 2's
+      // keystore trusts what phase 1 does (old + new CA); phase 3's the new CA only.
+      const { writePkcs12 } = await import("../../../pki/pkcs12/index.js");
+      const keystore = (trusted: readonly CaRole[]) =>
+        writePkcs12(
+          {
+            key: { pkcs8: key.pkcs8, certificate: result.der, alias: node.name, chain: [issuer.certificate.der] },
+            trustedCertificates: trustedEntries(trusted, { old: oldCa.der, new: issuer.certificate.der }, extra.map((c) => c.der)),
+          },
+          password ?? "",
+        );
+      files.push({ path: `${FOLDERS[1]}/${node.name}/${node.name}.p12`, bytes: await keystore(["old", "new"]), mode: PRIVATE });
+      files.push({ path: `${FOLDERS[2]}/${node.name}/${node.name}.p12`, bytes: await keystore(["new"]), mode: PRIVATE });
+    }
     inputs.push({ name: node.name, source: node.source, certificate: encodePem("CERTIFICATE", node.leaf.der), intermediates: node.intermediates.map((c) => encodePem("CERTIFICATE", c.der)), renewed });
   }
 
@@ -119,7 +137,7 @@ export async function rotatePlan(args: RotateArgs, ctx: CommandContext): Promise
     createdAt: now,
   });
   const check = checkRotation(plan, { at: now });
-  files.push(...(await phaseFiles(plan, check, password, args.out)));
+  files.push(...(await phaseFiles(plan, check, password, args.out, keystoreNodes(nodes))));
   files.push({ path: "plan.json", bytes: text(`${JSON.stringify(plan, null, 2)}\n`), mode: PUBLIC });
   files.push({ path: "README.md", bytes: text(planReadme(plan, check, FOLDERS, args.out)), mode: PUBLIC });
 
@@ -160,7 +178,12 @@ interface ReadNode {
   readonly source: string;
   readonly leaf: Certificate;
   readonly intermediates: readonly Certificate[];
+  /** The forms the node's files came in: phase 2 writes its new files in the same forms. */
+  readonly forms: Set<NodeForm>;
 }
+
+/** A node configured with a PKCS#12 keystore (certutil's default), or with PEM certificate and key. */
+type NodeForm = "pkcs12" | "pem";
 
 async function readNodes(bundles: readonly string[], oldCa: Certificate, password: string | undefined, ctx: CommandContext): Promise<ReadNode[]> {
   const read = await readCertificateSources(bundles, { cwd: ctx.io.cwd, password, concurrency: 16, timeoutMs: 10_000 });
@@ -175,9 +198,13 @@ async function readNodes(bundles: readonly string[], oldCa: Certificate, passwor
     const [leaf, ...intermediates] = source.certificates;
     if (leaf === undefined || leaf.isCa) continue; // a CA certificate in a bundle is not a node
     const name = nodeName(source.source);
+    const form: NodeForm = /\.(p12|pfx)$/i.test(source.source) ? "pkcs12" : "pem";
     const same = nodes.find((n) => n.name === name);
     if (same !== undefined) {
-      if (same.leaf.sha256 === leaf.sha256) continue; // node-1.p12 and node-1.crt of the same node
+      if (same.leaf.sha256 === leaf.sha256) {
+        same.forms.add(form); // node-1.p12 and node-1.crt of the same node
+        continue;
+      }
       throw new OthernameError("ROTATION_INPUT_INVALID", `cannot plan the rotation: two different certificates for node ${terminalSafe(name)} (${terminalSafe(same.source)} and ${terminalSafe(source.source)})`, {
         hint: "Give each node's certificate once (one bundle per cluster).",
       });
@@ -187,7 +214,7 @@ async function readNodes(bundles: readonly string[], oldCa: Certificate, passwor
         hint: "Give the CA that issued the cluster's node certificates as --old-ca, and only that cluster's bundles.",
       });
     }
-    nodes.push({ name, source: source.source, leaf, intermediates });
+    nodes.push({ name, source: source.source, leaf, intermediates, forms: new Set([form]) });
   }
   if (nodes.length === 0) throw new OthernameError("ROTATION_INPUT_INVALID", `cannot plan the rotation: no node certificate in ${bundles.join(", ")} (--bundle)`, { hint: "Point --bundle at the directory or .zip that holds the nodes' certificates." });
   return nodes.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -219,22 +246,37 @@ export function eceArgs(args: RotateArgs): EceArgs {
   return { url: args.url, user: args.user, "api-ca": args["api-ca"], insecure: args.insecure, timeout: args.timeout, json: args.json } as EceArgs;
 }
 
-async function phaseFiles(plan: RotationPlan, check: ReturnType<typeof checkRotation>, password: string | undefined, planDir: string): Promise<StageEntry[]> {
+/** The nodes' file forms, by node name, for the phase READMEs. */
+function keystoreNodes(nodes: readonly ReadNode[]): ReadonlyMap<string, ReadonlySet<NodeForm>> {
+  return new Map(nodes.map((n) => [n.name, n.forms]));
+}
+
+/** Trusted-certificate entries: the rotation's CAs of `roles`, then the CAs trusted throughout (`--extra-ca`). */
+function trustedEntries(roles: readonly CaRole[], cas: Readonly<Record<CaRole, Uint8Array>>, extra: readonly Uint8Array[]): { der: Uint8Array; alias: string }[] {
+  return [...roles.map((r) => ({ der: cas[r], alias: r === "old" ? "old-ca" : "new-ca" })), ...extra.map((der, i) => ({ der, alias: `extra-ca-${i + 1}` }))];
+}
+
+async function phaseFiles(plan: RotationPlan, check: ReturnType<typeof checkRotation>, password: string | undefined, planDir: string, forms: ReadonlyMap<string, ReadonlySet<NodeForm>>): Promise<StageEntry[]> {
   const entries: StageEntry[] = [];
   const bundles: Record<number, readonly CaRole[]> = { 1: ["old", "new"], 2: ["old", "new"], 3: ["new"] };
   const pems: Record<CaRole, string> = { old: plan.oldCa, new: plan.newCa };
   const { writePkcs12 } = await import("../../../pki/pkcs12/index.js");
   const { decodePem } = await import("../../../pki/pem.js");
+  const der = (pem: string) => (decodePem(pem)[0] as { der: Uint8Array }).der;
   for (const phase of plan.phases) {
     const folder = FOLDERS[phase.number - 1] ?? `phase-${phase.number}`;
     const roles = bundles[phase.number] ?? ["new"];
     const caBundle = `${folder}/ca-bundle.crt`;
-    entries.push({ path: caBundle, bytes: text(roles.map((r) => pems[r].trim() + "\n").join("")), mode: PUBLIC });
+    // The CAs the check gives every node at this phase: the rotation's, and the --extra-ca ones
+    // trusted throughout. A bundle without the extras, copied over a node's, would cut it off
+    // from ECE (whose CA is the usual extra).
+    const bundlePems = [...roles.map((r) => pems[r]), ...plan.extraAnchors];
+    entries.push({ path: caBundle, bytes: text(bundlePems.map((pem) => pem.trim() + "\n").join("")), mode: PUBLIC });
     let truststore: string | undefined;
     if (password !== undefined) {
       // For nodes configured with truststore.path: the same CAs as Java trusted-certificate entries.
       truststore = `${folder}/truststore.p12`;
-      const trusted = roles.map((r) => ({ der: (decodePem(pems[r])[0] as { der: Uint8Array }).der, alias: r === "old" ? "old-ca" : "new-ca" }));
+      const trusted = trustedEntries(roles, { old: der(pems.old), new: der(pems.new) }, plan.extraAnchors.map(der));
       entries.push({ path: truststore, bytes: await writePkcs12({ trustedCertificates: trusted }, password), mode: PUBLIC });
     }
     const eceChanges: { deployment: string; file: string }[] = [];
@@ -255,7 +297,17 @@ async function phaseFiles(plan: RotationPlan, check: ReturnType<typeof checkRota
       entries.push({ path: file, bytes: text(`${JSON.stringify(change, null, 2)}\n`), mode: PUBLIC });
       eceChanges.push({ deployment, file: file.slice(folder.length + 1) });
     }
-    const nodeFiles = phase.number === 2 ? plan.nodes.map((n) => ({ node: n.name, certificate: `${n.name}/${n.name}.crt`, key: `${n.name}/${n.name}.key` })) : [];
+    const nodeFiles =
+      phase.number === 2 || phase.number === 3
+        ? plan.nodes.map((n) => {
+            const nodeForms = forms.get(n.name) ?? new Set<NodeForm>(["pem"]);
+            return {
+              node: n.name,
+              ...(phase.number === 2 && nodeForms.has("pem") ? { certificate: `${n.name}/${n.name}.crt`, key: `${n.name}/${n.name}.key` } : {}),
+              ...(nodeForms.has("pkcs12") ? { keystore: `${n.name}/${n.name}.p12` } : {}),
+            };
+          })
+        : [];
     const files: PhaseFiles = { folder, caBundle: "ca-bundle.crt", truststore: truststore === undefined ? undefined : "truststore.p12", eceChanges, nodeFiles };
     entries.push({ path: `${folder}/README.md`, bytes: text(phaseReadme(phase, check, files, planDir)), mode: PUBLIC });
   }
