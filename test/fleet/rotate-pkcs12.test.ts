@@ -89,7 +89,11 @@ describe("rotate plan for nodes with PKCS#12 keystores", () => {
     const phase2 = readFileSync(join(dir, "plan/phase-2-new-certificates/README.md"), "utf8");
     expect(phase2).toContain("first copy `node-1/node-1.p12` over the node's transport keystore");
     const phase3 = readFileSync(join(dir, "plan/phase-3-drop-old-ca/README.md"), "utf8");
-    expect(phase3).toContain("or `node-1/node-1.p12` over its keystore when that is also its truststore");
+    expect(phase3).toContain("first copy `ca-bundle.crt` over the node's CA bundle (or `truststore.p12` over its truststore), or `node-1/node-1.p12` over its keystore when that is also its truststore");
+    // Phase 1 has no keystore to give (the node keeps its key): a truststore copied over a .p12
+    // that is also the keystore would lose the key, so the README says what to do instead.
+    const phase1 = readFileSync(join(dir, "plan/phase-1-trust-both/README.md"), "utf8");
+    expect(phase1).toContain("if its truststore is its keystore `.p12`, do not copy anything over that file: set `truststore.path` to `truststore.p12`");
     expect((await cli(["rotate", "check", "plan"])).code).toBe(0);
   });
 });

@@ -52,8 +52,11 @@ export interface PhaseFiles {
   readonly caBundle: string;
   readonly truststore?: string | undefined;
   readonly eceChanges: readonly { readonly deployment: string; readonly file: string }[];
-  /** Per node, in phases 2 and 3: PEM certificate and key (phase 2), and/or a PKCS#12 keystore (phases 2 and 3). */
-  readonly nodeFiles: readonly { readonly node: string; readonly certificate?: string; readonly key?: string; readonly keystore?: string }[];
+  /**
+   * Per node: whether it came as a PKCS#12 keystore, and its files in this phase: PEM certificate
+   * and key (phase 2), and/or a PKCS#12 keystore (phases 2 and 3).
+   */
+  readonly nodeFiles: readonly { readonly node: string; readonly fromKeystore: boolean; readonly certificate?: string; readonly key?: string; readonly keystore?: string }[];
 }
 
 const PHASE_INTRO: Readonly<Record<number, string>> = {
@@ -87,7 +90,7 @@ export function phaseReadme(phase: RotationPhase, check: RotationCheck, files: P
         ? `\`othername rotate check ${planDir} --apply-ece ${phase.number}\` — ${step.label}`
         : a.presents === "renewed"
           ? `${step.label}: first copy ${nodeCopy(files, a.node)}`
-          : `${step.label}: first copy \`${files.caBundle}\` over the node's CA bundle (or truststore)${keystoreOf(files, a.node) !== undefined ? `, or \`${keystoreOf(files, a.node)}\` over its keystore when that is also its truststore` : ""}`;
+          : `${step.label}: first copy ${trustCopy(files, a.node)}`;
     lines.push(`${i + 1}. ${what}`);
   });
   lines.push("", "## Expected state", "");
@@ -97,8 +100,17 @@ export function phaseReadme(phase: RotationPhase, check: RotationCheck, files: P
   return lines.join("\n");
 }
 
-function keystoreOf(files: PhaseFiles, node: string): string | undefined {
-  return files.nodeFiles.find((f) => f.node === node)?.keystore;
+/** What a node copies to change the CAs it trusts (phases 1 and 3), and over what. */
+function trustCopy(files: PhaseFiles, node: string): string {
+  const f = files.nodeFiles.find((n) => n.node === node);
+  const bundle = `\`${files.caBundle}\` over the node's CA bundle${files.truststore ? ` (or \`${files.truststore}\` over its truststore)` : ""}`;
+  if (f?.keystore !== undefined) return `${bundle}, or \`${f.keystore}\` over its keystore when that is also its truststore`;
+  // Phase 1 for a node whose .p12 may be keystore and truststore at once: never copy a truststore
+  // over it (the node's key is in it).
+  if (f?.fromKeystore) {
+    return `${bundle}; if its truststore is its keystore \`.p12\`, do not copy anything over that file: ${files.truststore ? `set \`truststore.path\` to \`${files.truststore}\`` : "import the new CA into it (`keytool -importcert -alias new-ca`)"}`;
+  }
+  return bundle;
 }
 
 /** What a node copies in phase 2, and over what: its `.crt` and `.key`, and/or its `.p12`. */

@@ -137,7 +137,7 @@ export async function rotatePlan(args: RotateArgs, ctx: CommandContext): Promise
     createdAt: now,
   });
   const check = checkRotation(plan, { at: now });
-  files.push(...(await phaseFiles(plan, check, password, args.out, keystoreNodes(nodes))));
+  files.push(...(await phaseFiles(plan, check, password, args.out, new Map(nodes.map((n) => [n.name, n.forms])))));
   files.push({ path: "plan.json", bytes: text(`${JSON.stringify(plan, null, 2)}\n`), mode: PUBLIC });
   files.push({ path: "README.md", bytes: text(planReadme(plan, check, FOLDERS, args.out)), mode: PUBLIC });
 
@@ -246,11 +246,6 @@ export function eceArgs(args: RotateArgs): EceArgs {
   return { url: args.url, user: args.user, "api-ca": args["api-ca"], insecure: args.insecure, timeout: args.timeout, json: args.json } as EceArgs;
 }
 
-/** The nodes' file forms, by node name, for the phase READMEs. */
-function keystoreNodes(nodes: readonly ReadNode[]): ReadonlyMap<string, ReadonlySet<NodeForm>> {
-  return new Map(nodes.map((n) => [n.name, n.forms]));
-}
-
 /** Trusted-certificate entries: the rotation's CAs of `roles`, then the CAs trusted throughout (`--extra-ca`). */
 function trustedEntries(roles: readonly CaRole[], cas: Readonly<Record<CaRole, Uint8Array>>, extra: readonly Uint8Array[]): { der: Uint8Array; alias: string }[] {
   return [...roles.map((r) => ({ der: cas[r], alias: r === "old" ? "old-ca" : "new-ca" })), ...extra.map((der, i) => ({ der, alias: `extra-ca-${i + 1}` }))];
@@ -297,17 +292,15 @@ async function phaseFiles(plan: RotationPlan, check: ReturnType<typeof checkRota
       entries.push({ path: file, bytes: text(`${JSON.stringify(change, null, 2)}\n`), mode: PUBLIC });
       eceChanges.push({ deployment, file: file.slice(folder.length + 1) });
     }
-    const nodeFiles =
-      phase.number === 2 || phase.number === 3
-        ? plan.nodes.map((n) => {
-            const nodeForms = forms.get(n.name) ?? new Set<NodeForm>(["pem"]);
-            return {
-              node: n.name,
-              ...(phase.number === 2 && nodeForms.has("pem") ? { certificate: `${n.name}/${n.name}.crt`, key: `${n.name}/${n.name}.key` } : {}),
-              ...(nodeForms.has("pkcs12") ? { keystore: `${n.name}/${n.name}.p12` } : {}),
-            };
-          })
-        : [];
+    const nodeFiles = plan.nodes.map((n) => {
+      const nodeForms = forms.get(n.name) ?? new Set<NodeForm>(["pem"]);
+      return {
+        node: n.name,
+        fromKeystore: nodeForms.has("pkcs12"),
+        ...(phase.number === 2 && nodeForms.has("pem") ? { certificate: `${n.name}/${n.name}.crt`, key: `${n.name}/${n.name}.key` } : {}),
+        ...(phase.number >= 2 && nodeForms.has("pkcs12") ? { keystore: `${n.name}/${n.name}.p12` } : {}),
+      };
+    });
     const files: PhaseFiles = { folder, caBundle: "ca-bundle.crt", truststore: truststore === undefined ? undefined : "truststore.p12", eceChanges, nodeFiles };
     entries.push({ path: `${folder}/README.md`, bytes: text(phaseReadme(phase, check, files, planDir)), mode: PUBLIC });
   }
