@@ -1,4 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Alias, type Node } from "yaml";
+import { TextPositions } from "../trust/lint/positions.js";
 import { firstYamlNodeBeyond } from "../trust/yaml-node-bound.js";
 import type { Diagnostic, SourcePosition } from "./diagnostic.js";
 
@@ -49,9 +50,10 @@ export interface YamlLimits {
  * instance with three DNS names and two IPs is 18 nodes, counting each `-`, `:` and `,`); 7,000
  * such instances take lint about 3 s.
  */
+const DEFAULT_SOURCE_NODES = 100_000;
 export const DEFAULT_YAML_LIMITS: YamlLimits = {
   maxChars: 4 * 1024 * 1024,
-  maxSourceNodes: 100_000,
+  maxSourceNodes: DEFAULT_SOURCE_NODES,
   maxNodes: 1_000_000,
   maxDepth: 64,
 };
@@ -77,11 +79,9 @@ export function readYamlTree(text: string, limits: YamlLimits = DEFAULT_YAML_LIM
     };
   }
   const lineCounter = new LineCounter();
-  const maxSourceNodes = limits.maxSourceNodes ?? DEFAULT_YAML_LIMITS.maxSourceNodes;
-  const beyond = maxSourceNodes === undefined ? undefined : firstYamlNodeBeyond(text, maxSourceNodes);
-  if (maxSourceNodes !== undefined && beyond !== undefined) {
-    const before = text.slice(0, beyond);
-    const lineStart = before.lastIndexOf("\n") + 1;
+  const maxSourceNodes = limits.maxSourceNodes ?? DEFAULT_SOURCE_NODES;
+  const beyond = firstYamlNodeBeyond(text, maxSourceNodes);
+  if (beyond !== undefined) {
     return {
       ok: false,
       diagnostics: [
@@ -89,8 +89,7 @@ export function readYamlTree(text: string, limits: YamlLimits = DEFAULT_YAML_LIM
           rule: "yaml-limits",
           severity: "error",
           message: `the file holds more than ${maxSourceNodes.toLocaleString("en-US")} YAML nodes (values, list entries and keys; counted before parsing, so a hostile file costs little)`,
-          line: before.split("\n").length,
-          column: beyond - lineStart + 1,
+          ...new TextPositions(text).at(beyond),
           path: "",
         },
       ],

@@ -731,22 +731,24 @@ export function isSubsetOf(a: Dfa, b: Dfa, options: DeterminizeOptions = {}): bo
   if (a.stateCount === 0) return true;
   const DEAD = b.stateCount; // b has no transition: no extension of the string is in B
   const width = b.stateCount + 1;
-  const seen = new Set<number>([0 * width + (b.stateCount === 0 ? DEAD : 0)]);
-  const queue: number[] = [...seen];
+  // A pair (x in a, y in b or DEAD) is the number x × width + y.
+  const start = b.stateCount === 0 ? DEAD : 0;
+  const seen = new Set<number>([start]);
+  const queue: number[] = [start];
   options.budget?.spend(1);
+  const visit = (tx: number, ty: number) => {
+    const next = tx * width + ty;
+    if (seen.has(next)) return;
+    if (seen.size >= maxStates) throw tooComplex(options.what ?? "pattern", maxStates);
+    options.budget?.spend(1);
+    seen.add(next);
+    queue.push(next);
+  };
   for (let q = 0; q < queue.length; q++) {
     const key = queue[q] as number;
     const x = Math.floor(key / width);
     const y = key % width;
     if ((a.labels[x] as number) >= 0 && (y === DEAD || (b.labels[y] as number) < 0)) return false;
-    const visit = (tx: number, ty: number) => {
-      const next = tx * width + ty;
-      if (seen.has(next)) return;
-      if (seen.size >= maxStates) throw tooComplex(options.what ?? "pattern", maxStates);
-      options.budget?.spend(1);
-      seen.add(next);
-      queue.push(next);
-    };
     let j = y === DEAD ? 0 : (b.offsets[y] as number);
     const jEnd = y === DEAD ? 0 : (b.offsets[y + 1] as number);
     for (let i = a.offsets[x] as number; i < (a.offsets[x + 1] as number); i++) {

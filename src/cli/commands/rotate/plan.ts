@@ -90,6 +90,7 @@ export async function rotatePlan(args: RotateArgs, ctx: CommandContext): Promise
   const newCaPem = encodePem("CERTIFICATE", issuer.certificate.der);
 
   // Phase 2: one new key (of the node's key type, or --key) and certificate per node.
+  const { writePkcs12 } = await import("../../../pki/pkcs12/index.js");
   const inputs: RotationInputNode[] = [];
   for (const node of nodes) {
     // Same subject and SubjectAltName bytes, new validity, a new key; the issuer changes on purpose (reissuer).
@@ -110,7 +111,6 @@ export async function rotatePlan(args: RotateArgs, ctx: CommandContext): Promise
       // As certutil's keystores: the key with its certificate and the CA, and the CAs as trusted
       // entries, since many nodes use the one .p12 as keystore.path and truststore.path. Phase 2's
       // keystore trusts what phase 1 does (old + new CA); phase 3's the new CA only.
-      const { writePkcs12 } = await import("../../../pki/pkcs12/index.js");
       const keystore = (trusted: readonly CaRole[]) =>
         writePkcs12(
           {
